@@ -1,0 +1,23 @@
+# Turns migrations/NNNN_name.sql into a C table (in the build tree), so the
+# volumed binary carries its schema and needs no files beside it.
+# Inputs: SRC_DIR (migrations folder), OUT (the .c file to write).
+file(GLOB files RELATIVE ${SRC_DIR} ${SRC_DIR}/*.sql)
+list(SORT files)
+set(body "/* Generated from migrations/ by server/embed.cmake. Do not edit. */\n#include \"migrate.h\"\n\n")
+set(table "const vd_migration vd_migrations[] = {\n")
+set(i 0)
+foreach(f ${files})
+  if(NOT f MATCHES "^([0-9]+)_([A-Za-z0-9_]+)\\.sql$")
+    message(FATAL_ERROR "migration ${f} is not named NNNN_name.sql")
+  endif()
+  math(EXPR version "${CMAKE_MATCH_1} + 0")
+  set(name ${CMAKE_MATCH_2})
+  file(READ ${SRC_DIR}/${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "static const char m${i}[] = {${bytes} 0};\n")
+  string(APPEND table "\t{${version}, \"${name}\", m${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND table "};\nconst int vd_migration_count = ${i};\n")
+file(WRITE ${OUT}.tmp "${body}\n${table}")
+configure_file(${OUT}.tmp ${OUT} COPYONLY)

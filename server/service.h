@@ -1,0 +1,28 @@
+/* service.h - the RPC handlers: validate the request, ask the store, build
+ * the response. The gRPC plumbing (rpc.c) decodes before and encodes after;
+ * a handler only sees messages and the call's arena and database. */
+#ifndef VOLUMED_SERVICE_H
+#define VOLUMED_SERVICE_H
+
+#include "arena.h"
+#include "db.h"
+#include "wire.h"
+
+typedef struct vd_call {
+	vd_method_id method;
+	vd_arena *arena;
+	vd_db *db;
+	const ProtobufCMessage *request;
+	ProtobufCMessage *response; /* set by the handler on success */
+	vd_error err;               /* set by the handler on failure */
+} vd_call;
+
+/* Runs the handler of call->method. On return exactly one of
+ * call->response and call->err is set. */
+void vd_service_dispatch(vd_call *call);
+
+/* Checks every string field of a decoded message (recursively) for valid
+ * UTF-8, naming the first bad field. */
+bool vd_service_check_strings(const ProtobufCMessage *m, vd_error *err);
+
+#endif

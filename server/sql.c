@@ -1,0 +1,119 @@
+/* sql.c - the SQL of volumed, in one place.
+ *
+ * Results come back in binary (see row.c for decoding); parameters go in
+ * as text. Keyset paging compares (created_at, id) with the last row seen;
+ * the first page passes ('-infinity', the nil UUID), so every list has one
+ * shape and its generic plan still walks an index in page order. */
+#include "sql.h"
+
+#define VOLUME_COLS                                                            \
+	"id, name, description, path, size_bytes, type, status, host_id, "     \
+	"created_at, updated_at, attachment_count"
+#define ATTACHMENT_COLS "id, volume_id, vm_id, drive_id, read_only, attached_at"
+#define HOST_COLS "id, name, address, created_at"
+#define VM_COLS "id, name, host_id, created_at"
+
+/* ListVolumes parameters: $1 host_id, $2 status, $3 type, $4 path,
+ * $5 LIKE pattern on lower(name), $6/$7 keyset position, $8 limit.
+ * A NULL filter means "any". */
+#define VOLUME_LIST(drive)                                                     \
+	"SELECT " VOLUME_COLS " FROM volume WHERE " drive                      \
+	" AND ($1::uuid IS NULL OR host_id = $1::uuid)"                        \
+	" AND ($2::text IS NULL OR status = $2::text)"                         \
+	" AND ($3::text IS NULL OR type = $3::text)"                           \
+	" AND ($4::text IS NULL OR path = $4::text)"                           \
+	" AND ($5::text IS NULL OR lower(name) LIKE $5::text)"                 \
+	" AND (created_at, id) > ($6::timestamptz, $7::uuid)"                  \
+	" ORDER BY created_at, id LIMIT $8::int"
+
+#define S(id, txt, n) [id] = {#id, txt, n}
+
+const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
+	S(VD_SQL_BEGIN, "BEGIN", 0),
+	S(VD_SQL_COMMIT, "COMMIT", 0),
+	S(VD_SQL_ROLLBACK, "ROLLBACK", 0),
+	S(VD_SQL_PING, "SELECT 1", 0),
+
+	S(VD_SQL_VOLUME_GET, "SELECT " VOLUME_COLS " FROM volume WHERE id = $1", 1),
+	S(VD_SQL_VOLUME_LIST_BY_PATH, VOLUME_LIST("path = $4::text"), 8),
+	S(VD_SQL_VOLUME_LIST_BY_HOST, VOLUME_LIST("host_id = $1::uuid"), 8),
+	S(VD_SQL_VOLUME_LIST_BY_STATUS, VOLUME_LIST("status = $2::text"), 8),
+	S(VD_SQL_VOLUME_LIST_BY_TYPE, VOLUME_LIST("type = $3::text"), 8),
+	S(VD_SQL_VOLUME_LIST_BY_NAME, VOLUME_LIST("lower(name) LIKE $5::text"), 8),
+	S(VD_SQL_VOLUME_LIST_ALL, VOLUME_LIST("true"), 8),
+	S(VD_SQL_VOLUME_INSERT,
+	  "INSERT INTO volume (id, name, description, path, size_bytes, type, host_id)"
+	  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " VOLUME_COLS, 7),
+	/* Auto-registration: the unique index on path is the lookup, so the
+	 * cost does not grow with the number of volumes on a host. */
+	S(VD_SQL_VOLUME_INSERT_IF_ABSENT,
+	  "INSERT INTO volume (id, name, description, path, size_bytes, type, host_id)"
+	  " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (path) DO NOTHING"
+	  " RETURNING " VOLUME_COLS, 7),
+	S(VD_SQL_VOLUME_ID_BY_PATH, "SELECT id FROM volume WHERE path = $1", 1),
+	/* Taken first by every attachment change: the volume's row lock
+	 * serialises them, and the statements after it in the transaction see
+	 * every attachment committed before the lock was granted. */
+	S(VD_SQL_VOLUME_LOCK,
+	  "SELECT id, EXISTS (SELECT 1 FROM vm WHERE vm.id = $2) FROM volume"
+	  " WHERE id = $1 FOR UPDATE", 2),
+	S(VD_SQL_VOLUME_LOCK_BY_PATH,
+	  "SELECT id FROM volume WHERE path = $1 FOR UPDATE", 1),
+	S(VD_SQL_VOLUME_DELETE,
+	  "DELETE FROM volume WHERE id = $1 AND attachment_count = 0 RETURNING id", 1),
+	/* Who holds a volume that could not be deleted (no row: it is gone). */
+	S(VD_SQL_VOLUME_HOLDER,
+	  "SELECT v.id, a.vm_id FROM volume v LEFT JOIN LATERAL"
+	  " (SELECT vm_id FROM volume_attachment WHERE volume_id = v.id"
+	  "  ORDER BY attached_at, id LIMIT 1) a ON true WHERE v.id = $1", 1),
+
+	/* Everything an attach of volume $1 to vm $2 at drive $3 can collide
+	 * with: the volume's own attachments and whatever holds the drive. */
+	S(VD_SQL_ATTACH_CONFLICTS,
+	  "SELECT " ATTACHMENT_COLS " FROM volume_attachment"
+	  " WHERE volume_id = $1 OR (vm_id = $2 AND drive_id = $3)"
+	  " ORDER BY attached_at, id", 3),
+	S(VD_SQL_ATTACHMENT_INSERT,
+	  "INSERT INTO volume_attachment (id, volume_id, vm_id, drive_id, read_only)"
+	  " VALUES ($1, $2, $3, $4, $5) RETURNING " ATTACHMENT_COLS, 5),
+	S(VD_SQL_ATTACHMENT_DELETE,
+	  "DELETE FROM volume_attachment WHERE volume_id = $1 AND vm_id = $2 RETURNING id", 2),
+	S(VD_SQL_ATTACHMENT_LIST,
+	  "SELECT " ATTACHMENT_COLS " FROM volume_attachment WHERE volume_id = $1"
+	  " AND (attached_at, id) > ($2::timestamptz, $3::uuid)"
+	  " ORDER BY attached_at, id LIMIT $4::int", 4),
+
+	S(VD_SQL_HOST_INSERT,
+	  "INSERT INTO host (id, name, address) VALUES ($1, $2, $3) RETURNING " HOST_COLS, 3),
+	S(VD_SQL_HOST_GET, "SELECT " HOST_COLS " FROM host WHERE id = $1", 1),
+	S(VD_SQL_HOST_LIST,
+	  "SELECT " HOST_COLS " FROM host WHERE (created_at, id) > ($1::timestamptz, $2::uuid)"
+	  " ORDER BY created_at, id LIMIT $3::int", 3),
+	S(VD_SQL_HOST_DELETE, "DELETE FROM host WHERE id = $1 RETURNING id", 1),
+
+	/* A repeated CreateVm with a caller-chosen id inserts nothing; the
+	 * store then compares the existing row with the request. */
+	S(VD_SQL_VM_INSERT,
+	  "INSERT INTO vm (id, name, host_id) VALUES ($1, $2, $3)"
+	  " ON CONFLICT (id) DO NOTHING RETURNING " VM_COLS, 3),
+	S(VD_SQL_VM_GET, "SELECT " VM_COLS " FROM vm WHERE id = $1", 1),
+	S(VD_SQL_VM_LIST_ALL,
+	  "SELECT " VM_COLS " FROM vm WHERE (created_at, id) > ($1::timestamptz, $2::uuid)"
+	  " ORDER BY created_at, id LIMIT $3::int", 3),
+	S(VD_SQL_VM_LIST_BY_HOST,
+	  "SELECT " VM_COLS " FROM vm WHERE host_id = $1::uuid"
+	  " AND (created_at, id) > ($2::timestamptz, $3::uuid)"
+	  " ORDER BY created_at, id LIMIT $4::int", 4),
+	/* KEY SHARE keeps the VM from being deleted under a registration
+	 * without blocking other registrations for it. */
+	S(VD_SQL_VM_FOR_REGISTER,
+	  "SELECT name, host_id FROM vm WHERE id = $1 FOR KEY SHARE", 1),
+	/* DeleteVm locks the volumes it will detach in id order before the
+	 * cascade touches them, so concurrent deletions do not deadlock and
+	 * attaches (which lock the volume first too) queue behind it. */
+	S(VD_SQL_VM_LOCK_VOLUMES,
+	  "SELECT id FROM volume WHERE id IN"
+	  " (SELECT volume_id FROM volume_attachment WHERE vm_id = $1)"
+	  " ORDER BY id FOR UPDATE", 1),
+	S(VD_SQL_VM_DELETE, "DELETE FROM vm WHERE id = $1 RETURNING id", 1),
+};

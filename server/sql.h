@@ -1,0 +1,78 @@
+/* sql.h - every statement volumed sends to Postgres, by name. The text of
+ * each lives in sql.c; all are prepared once per connection and run with
+ * parameters, never built from request data. */
+#ifndef VOLUMED_SQL_H
+#define VOLUMED_SQL_H
+
+typedef enum vd_sql {
+	VD_SQL_BEGIN,
+	VD_SQL_COMMIT,
+	VD_SQL_ROLLBACK,
+	VD_SQL_PING,
+
+	VD_SQL_VOLUME_GET,
+	/* ListVolumes: one statement per index that can drive the page (the
+	 * most selective filter given), the other filters applied on top. */
+	VD_SQL_VOLUME_LIST_BY_PATH,
+	VD_SQL_VOLUME_LIST_BY_HOST,
+	VD_SQL_VOLUME_LIST_BY_STATUS,
+	VD_SQL_VOLUME_LIST_BY_TYPE,
+	VD_SQL_VOLUME_LIST_BY_NAME,
+	VD_SQL_VOLUME_LIST_ALL,
+	VD_SQL_VOLUME_INSERT,
+	VD_SQL_VOLUME_INSERT_IF_ABSENT,
+	VD_SQL_VOLUME_ID_BY_PATH,
+	VD_SQL_VOLUME_LOCK,
+	VD_SQL_VOLUME_LOCK_BY_PATH,
+	VD_SQL_VOLUME_DELETE,
+	VD_SQL_VOLUME_HOLDER,
+
+	VD_SQL_ATTACH_CONFLICTS,
+	VD_SQL_ATTACHMENT_INSERT,
+	VD_SQL_ATTACHMENT_DELETE,
+	VD_SQL_ATTACHMENT_LIST,
+
+	VD_SQL_HOST_INSERT,
+	VD_SQL_HOST_GET,
+	VD_SQL_HOST_LIST,
+	VD_SQL_HOST_DELETE,
+
+	VD_SQL_VM_INSERT,
+	VD_SQL_VM_GET,
+	VD_SQL_VM_LIST_ALL,
+	VD_SQL_VM_LIST_BY_HOST,
+	VD_SQL_VM_FOR_REGISTER,
+	VD_SQL_VM_LOCK_VOLUMES,
+	VD_SQL_VM_DELETE,
+
+	VD_SQL_COUNT
+} vd_sql;
+
+typedef struct vd_sql_def {
+	const char *name; /* prepared statement name */
+	const char *text;
+	int nparams;
+} vd_sql_def;
+
+extern const vd_sql_def vd_sql_defs[VD_SQL_COUNT];
+
+/* Column positions of the row shapes the statements return. */
+enum { VOL_ID, VOL_NAME, VOL_DESCRIPTION, VOL_PATH, VOL_SIZE, VOL_TYPE, VOL_STATUS,
+       VOL_HOST_ID, VOL_CREATED_AT, VOL_UPDATED_AT, VOL_ATTACHMENT_COUNT, VOL_NCOLS };
+enum { ATT_ID, ATT_VOLUME_ID, ATT_VM_ID, ATT_DRIVE_ID, ATT_READ_ONLY, ATT_ATTACHED_AT, ATT_NCOLS };
+enum { HOST_ID, HOST_NAME, HOST_ADDRESS, HOST_CREATED_AT, HOST_NCOLS };
+enum { VM_ID, VM_NAME, VM_HOST_ID, VM_CREATED_AT, VM_NCOLS };
+
+/* Constraint names the store turns into reasons (see the migrations). */
+#define VD_C_VOLUME_PATH "volume_path_key"
+#define VD_C_VOLUME_HOST "volume_host_fkey"
+#define VD_C_HOST_NAME "host_name_key"
+#define VD_C_VM_HOST "vm_host_fkey"
+#define VD_C_ATT_VOLUME "volume_attachment_volume_fkey"
+#define VD_C_ATT_VM "volume_attachment_vm_fkey"
+#define VD_C_ATT_VOLUME_VM "volume_attachment_volume_vm_key"
+#define VD_C_ATT_VM_DRIVE "volume_attachment_vm_drive_key"
+#define VD_C_ATT_MODE "volume_attachment_mode_excl"
+#define VD_C_ATT_WRITER "volume_attachment_writer_key"
+
+#endif

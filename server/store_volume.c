@@ -1,0 +1,182 @@
+/* store_volume.c - volumes: get, list, create, status, delete. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool vd_store_volume_get(vd_db *db, vd_arena *a, const char *id, Volumed__V1__Volume **out, vd_error *err)
+{
+	const char *p[] = {id};
+	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_GET, p, err);
+	if (!r)
+		return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
+	bool found = PQntuples(r) == 1;
+	if (found)
+		*out = vd_row_volume(a, r, 0);
+	PQclear(r);
+	if (!found) {
+		vd_error_set(err, VD_VOLUME_NOT_FOUND, "volume %s not found", id);
+		vd_error_meta(err, "volume_id", id);
+	}
+	return found;
+}
+
+/* The index that drives the page: the most selective filter present. */
+static vd_sql list_statement(const vd_volume_filter *f)
+{
+	if (f->path)
+		return VD_SQL_VOLUME_LIST_BY_PATH;
+	if (f->host_id)
+		return VD_SQL_VOLUME_LIST_BY_HOST;
+	if (f->status)
+		return VD_SQL_VOLUME_LIST_BY_STATUS;
+	if (f->type)
+		return VD_SQL_VOLUME_LIST_BY_TYPE;
+	if (f->name)
+		return VD_SQL_VOLUME_LIST_BY_NAME;
+	return VD_SQL_VOLUME_LIST_ALL;
+}
+
+/* '%' + name with LIKE's metacharacters escaped + '%'. Lower-casing is left
+ * to Postgres (lower() on both sides), which knows Unicode. */
+static char *like_pattern(vd_arena *a, const char *s)
+{
+	size_t len = strlen(s);
+	char *p = vd_arena_alloc(a, 2 * len + 3), *o = p;
+	*o++ = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+bool vd_store_volume_list(vd_db *db, vd_arena *a, const vd_volume_filter *f, vd_page *page,
+			  Volumed__V1__Volume ***out, size_t *n, vd_error *err)
+{
+	const char *ts, *id, *limit;
+	vd_store_page_params(a, page, &ts, &id, &limit);
+	const char *name = f->name ? like_pattern(a, f->name) : NULL;
+	/* lower() of the pattern happens in SQL, in the same statement. */
+	const char *p[] = {f->host_id, f->status, f->type, f->path, name, ts, id, limit};
+	PGresult *r = vd_db_run(db, list_statement(f), p, err);
+	if (!r)
+		return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
+	*n = vd_store_page_finish(a, page, r, VOL_CREATED_AT, VOL_ID);
+	*out = vd_arena_alloc(a, (*n ? *n : 1) * sizeof **out);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = vd_row_volume(a, r, (int)i);
+	PQclear(r);
+	return true;
+}
+
+static void duplicate_path(vd_db *db, const char *path, vd_error *err)
+{
+	/* Name the holder of the path; if it vanished meanwhile, still refuse. */
+	vd_error ignored = {0};
+	const char *p[] = {path};
+	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_ID_BY_PATH, p, &ignored);
+	char holder[VD_UUID_LEN + 1] = "";
+	if (r && PQntuples(r) == 1)
+		vd_row_uuid(r, 0, 0, holder);
+	PQclear(r);
+	if (holder[0]) {
+		vd_error_set(err, VD_DUPLICATE_PATH, "path %s is already registered as volume %s", path, holder);
+		vd_error_meta(err, "volume_id", holder);
+	} else {
+		vd_error_set(err, VD_DUPLICATE_PATH, "path %s is already registered", path);
+	}
+	vd_error_meta(err, "field", "path");
+}
+
+bool vd_store_volume_create(vd_db *db, vd_arena *a, const vd_volume_new *v, Volumed__V1__Volume **out,
+			    vd_error *err)
+{
+	char id[VD_UUID_LEN + 1];
+	vd_store_new_id(id);
+	const char *size = vd_arena_printf(a, "%lld", (long long)v->size_bytes);
+	const char *p[] = {id, v->name, v->description, v->path, size, v->type, v->host_id};
+	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_INSERT, p, err);
+	if (r) {
+		*out = vd_row_volume(a, r, 0);
+		PQclear(r);
+		return true;
+	}
+	if (err->reason != VD_OK)
+		return false;
+	const char *c = vd_db_constraint(db);
+	if (strcmp(c, VD_C_VOLUME_PATH) == 0) {
+		duplicate_path(db, v->path, err);
+		return false;
+	}
+	if (strcmp(c, VD_C_VOLUME_HOST) == 0) {
+		vd_error_set(err, VD_HOST_NOT_FOUND, "host %s not found", v->host_id);
+		vd_error_meta(err, "host_id", v->host_id);
+		return false;
+	}
+	return vd_db_unexpected(db, err);
+}
+
+static const char *status_word(Volumed__V1__VolumeStatus s)
+{
+	const char *w = vd_status_sql(s);
+	return w ? w : "unspecified";
+}
+
+bool vd_store_volume_confirm_status(vd_db *db, vd_arena *a, const char *id,
+				    Volumed__V1__VolumeStatus status, Volumed__V1__Volume **out,
+				    vd_error *err)
+{
+	Volumed__V1__Volume *v;
+	if (!vd_store_volume_get(db, a, id, &v, err))
+		return false;
+	if (v->status != status) {
+		vd_error_set(err, VD_STATUS_CONFLICT,
+			     "volume %s has %d attachment(s), so its status is %s, not %s", id,
+			     v->attachment_count, status_word(v->status), status_word(status));
+		vd_error_meta(err, "status", status_word(v->status));
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool vd_store_volume_delete(vd_db *db, const char *id, vd_error *err)
+{
+	const char *p[] = {id};
+	/* The delete itself is the check (attachment_count = 0, re-evaluated on
+	 * the latest row version if an attach commits first), so there is no
+	 * window between looking and deleting. The loop only matters when the
+	 * volume is detached between the delete and the look at its holder. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_DELETE, p, err);
+		if (!r)
+			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
+		int deleted = PQntuples(r);
+		PQclear(r);
+		if (deleted)
+			return true;
+		if (!(r = vd_db_run(db, VD_SQL_VOLUME_HOLDER, p, err)))
+			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
+		char holder[VD_UUID_LEN + 1] = "";
+		bool exists = PQntuples(r) == 1;
+		if (exists)
+			vd_row_uuid(r, 0, 1, holder);
+		PQclear(r);
+		if (!exists) {
+			vd_error_set(err, VD_VOLUME_NOT_FOUND, "volume %s not found", id);
+			vd_error_meta(err, "volume_id", id);
+			return false;
+		}
+		if (holder[0]) {
+			vd_error_set(err, VD_VOLUME_ATTACHED,
+				     "volume %s is attached to vm %s; detach it first", id, holder);
+			vd_error_meta(err, "vm_id", holder);
+			return false;
+		}
+	}
+	return vd_error_set(err, VD_DATABASE_UNAVAILABLE, "volume %s kept changing, try again", id);
+}
