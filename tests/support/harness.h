@@ -1,0 +1,52 @@
+/* harness.h - what integration tests start: a throwaway Postgres cluster on
+ * a free port, and the real volumed (and gateway) binaries on free ports.
+ * Everything started is stopped when the test exits, passes or fails. */
+#ifndef VOLUMED_TEST_HARNESS_H
+#define VOLUMED_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <libpq-fe.h>
+
+#include "tcheck.h"
+
+typedef struct th_pg {
+	char dir[256];  /* cluster and socket directory */
+	int port;
+	char url[512];  /* postgresql://... of the test database */
+	bool running;
+} th_pg;
+
+typedef struct th_proc {
+	pid_t pid;
+	int port;           /* from its "listening on HOST:PORT" line */
+	char addr[64];      /* "127.0.0.1:PORT" */
+	char log[256];      /* its stderr, kept in a file */
+} th_proc;
+
+/* A new cluster with an empty "volumed" database. */
+th_pg *th_pg_start(void);
+/* Stops (fast shutdown) or starts again on the same port and data. */
+void th_pg_stop(th_pg *pg);
+void th_pg_restart(th_pg *pg);
+/* A libpq connection to the test database (caller PQfinish-es). */
+PGconn *th_pg_connect(th_pg *pg);
+/* Runs SQL and returns the first column of the first row as a number. */
+long long th_pg_scalar(th_pg *pg, const char *sql);
+
+/* Starts volumed on a free port against pg with extra arguments (NULL
+ * terminated), and waits for its "listening" line. */
+th_proc *th_volumed_start(th_pg *pg, ...);
+/* Starts any binary that prints "... listening on HOST:PORT". */
+th_proc *th_proc_start(const char *const *argv);
+/* Sends sig; th_proc_wait returns the exit status (as from waitpid). */
+void th_proc_kill(th_proc *p, int sig);
+int th_proc_wait(th_proc *p);
+
+/* A fresh random UUID string. */
+void th_uuid(char out[37]);
+/* A printf into a static rotating buffer (for building names and paths). */
+const char *th_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
