@@ -336,6 +336,7 @@ int main(void)
 	CHECK_INT(th_pg_scalar(pg, TF_WRITERS_SQL), 0);
 	vc_free(att);
 	vc_client_free(c);
+	th_proc_stop(vd);
 	printf("it_volumes: ok\n");
 	return 0;
 }

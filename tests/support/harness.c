@@ -330,6 +330,21 @@ th_proc *th_volumed_start(th_pg *pg, ...)
 	return th_proc_start(argv);
 }
 
+th_proc *th_gateway_start(const char *volumed_addr, ...)
+{
+	const char *argv[32] = {TH_GATEWAY_BIN, "--listen", "127.0.0.1:0", "--volumed", volumed_addr};
+	int n = 5;
+	va_list ap;
+	va_start(ap, volumed_addr);
+	for (const char *a; n < 31 && (a = va_arg(ap, const char *));)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	return th_proc_start(argv);
+}
+
+const char *const th_volumectl_bin = TH_VOLUMECTL_BIN;
+
 void th_proc_kill(th_proc *p, int sig)
 {
 	if (p->pid > 0)
@@ -345,6 +360,17 @@ int th_proc_wait(th_proc *p)
 		p->pid = 0;
 	}
 	return st;
+}
+
+void th_proc_stop(th_proc *p)
+{
+	th_proc_kill(p, SIGTERM);
+	int st = th_proc_wait(p);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "process %s did not exit cleanly (status %d)\n", p->log, st);
+		dump_log(p->log);
+		th_fail();
+	}
 }
 
 void th_uuid(char out[37])

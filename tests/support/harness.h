@@ -38,11 +38,19 @@ long long th_pg_scalar(th_pg *pg, const char *sql);
 /* Starts volumed on a free port against pg with extra arguments (NULL
  * terminated), and waits for its "listening" line. */
 th_proc *th_volumed_start(th_pg *pg, ...);
+/* Starts volume-gateway on a free port in front of volumed (an address),
+ * with extra arguments (NULL terminated). */
+th_proc *th_gateway_start(const char *volumed_addr, ...);
+/* The path of the volumectl binary. */
+extern const char *const th_volumectl_bin;
 /* Starts any binary that prints "... listening on HOST:PORT". */
 th_proc *th_proc_start(const char *const *argv);
 /* Sends sig; th_proc_wait returns the exit status (as from waitpid). */
 void th_proc_kill(th_proc *p, int sig);
 int th_proc_wait(th_proc *p);
+/* SIGTERM, then checks that it exits 0 on its own (drained, no sanitizer
+ * report). */
+void th_proc_stop(th_proc *p);
 
 /* A fresh random UUID string. */
 void th_uuid(char out[37]);
