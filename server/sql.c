@@ -22,7 +22,7 @@
 	" AND ($2::text IS NULL OR status = $2::text)"                         \
 	" AND ($3::text IS NULL OR type = $3::text)"                           \
 	" AND ($4::text IS NULL OR path = $4::text)"                           \
-	" AND ($5::text IS NULL OR lower(name) LIKE $5::text)"                 \
+	" AND ($5::text IS NULL OR lower(name) LIKE lower($5::text))"                 \
 	" AND (created_at, id) > ($6::timestamptz, $7::uuid)"                  \
 	" ORDER BY created_at, id LIMIT $8::int"
 
@@ -39,7 +39,7 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	S(VD_SQL_VOLUME_LIST_BY_HOST, VOLUME_LIST("host_id = $1::uuid"), 8),
 	S(VD_SQL_VOLUME_LIST_BY_STATUS, VOLUME_LIST("status = $2::text"), 8),
 	S(VD_SQL_VOLUME_LIST_BY_TYPE, VOLUME_LIST("type = $3::text"), 8),
-	S(VD_SQL_VOLUME_LIST_BY_NAME, VOLUME_LIST("lower(name) LIKE $5::text"), 8),
+	S(VD_SQL_VOLUME_LIST_BY_NAME, VOLUME_LIST("lower(name) LIKE lower($5::text)"), 8),
 	S(VD_SQL_VOLUME_LIST_ALL, VOLUME_LIST("true"), 8),
 	S(VD_SQL_VOLUME_INSERT,
 	  "INSERT INTO volume (id, name, description, path, size_bytes, type, host_id)"

@@ -60,7 +60,6 @@ bool vd_store_volume_list(vd_db *db, vd_arena *a, const vd_volume_filter *f, vd_
 	const char *ts, *id, *limit;
 	vd_store_page_params(a, page, &ts, &id, &limit);
 	const char *name = f->name ? like_pattern(a, f->name) : NULL;
-	/* lower() of the pattern happens in SQL, in the same statement. */
 	const char *p[] = {f->host_id, f->status, f->type, f->path, name, ts, id, limit};
 	PGresult *r = vd_db_run(db, list_statement(f), p, err);
 	if (!r)
