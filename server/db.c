@@ -3,6 +3,7 @@
 #include "db.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@ struct vd_db {
 	struct timespec last_attempt;
 	bool last_attempt_failed;
 	bool last_outage; /* the connection was lost or refused since it last worked */
+	/* The cancel handle is the one piece another thread touches. */
+	pthread_mutex_t cancel_lock;
+	PGcancel *cancel;
 	vd_db_failure failure;
 	char sqlstate[6];
 	char constraint[64];
@@ -34,6 +38,7 @@ vd_db *vd_db_new(const char *conninfo)
 	vd_db *db = calloc(1, sizeof *db);
 	if (!db || !(db->conninfo = strdup(conninfo)))
 		abort();
+	pthread_mutex_init(&db->cancel_lock, NULL);
 	return db;
 }
 
@@ -43,6 +48,9 @@ void vd_db_free(vd_db *db)
 		return;
 	if (db->conn)
 		PQfinish(db->conn);
+	if (db->cancel)
+		PQfreeCancel(db->cancel);
+	pthread_mutex_destroy(&db->cancel_lock);
 	free(db->conninfo);
 	free(db);
 }
@@ -54,12 +62,31 @@ static long ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
+static void set_cancel(vd_db *db, PGcancel *cancel)
+{
+	pthread_mutex_lock(&db->cancel_lock);
+	if (db->cancel)
+		PQfreeCancel(db->cancel);
+	db->cancel = cancel;
+	pthread_mutex_unlock(&db->cancel_lock);
+}
+
 static void drop(vd_db *db)
 {
+	set_cancel(db, NULL);
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->prepared = false;
+}
+
+void vd_db_cancel(vd_db *db)
+{
+	char msg[256];
+	pthread_mutex_lock(&db->cancel_lock);
+	if (db->cancel && !PQcancel(db->cancel, msg, sizeof msg))
+		vd_log(VD_LOG_WARN, "cancelling a query failed: %s", msg);
+	pthread_mutex_unlock(&db->cancel_lock);
 }
 
 /* An idle connection has nothing to read. If the socket is readable or hung
@@ -121,6 +148,7 @@ static bool connect_and_prepare(vd_db *db, vd_error *err)
 		}
 	}
 	db->prepared = true;
+	set_cancel(db, PQgetCancel(db->conn));
 	/* Worth an info line only when it ends an outage. */
 	vd_log(db->last_outage ? VD_LOG_INFO : VD_LOG_DEBUG, "database connection %s",
 	       db->last_outage ? "restored" : "ready");
@@ -164,6 +192,13 @@ static PGresult *classify(vd_db *db, PGresult *r, vd_sql stmt, vd_error *err)
 		       vd_sql_defs[stmt].name, db->message);
 		drop(db);
 		unavailable(db, err, "connection lost");
+		return NULL;
+	}
+	if (strcmp(db->sqlstate, "57014") == 0) {
+		/* Cancelled (shutdown after the grace period): the connection is
+		 * fine, the call is not going to be answered with data. */
+		db->failure = VD_DB_FAIL_UNAVAILABLE;
+		vd_error_set(err, VD_DATABASE_UNAVAILABLE, "database query cancelled");
 		return NULL;
 	}
 	if (strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0) {

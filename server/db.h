@@ -57,6 +57,11 @@ bool vd_db_retry(vd_db *db);
  * serialization failures and deadlocks. */
 bool vd_db_transact(vd_db *db, vd_db_tx_fn fn, void *ctx, vd_error *err);
 
+/* Asks Postgres to cancel whatever this connection is running. The only
+ * vd_db function that may be called from another thread: shutdown uses it
+ * to free workers stuck waiting on locks once the grace period is over. */
+void vd_db_cancel(vd_db *db);
+
 /* A cheap liveness check for the health service. */
 bool vd_db_ping(vd_db *db, vd_error *err);
 

@@ -63,6 +63,7 @@ struct vd_rpc {
 	grpc_completion_queue *cq;
 	void *registered[VD_M_COUNT];
 	pthread_t *threads;
+	vd_db **dbs; /* each worker's connection, for cancelling at shutdown */
 	int nthreads;
 	call_ctx shutdown_tag;
 
@@ -292,11 +293,21 @@ static void handle_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
 	}
 }
 
+typedef struct worker_arg {
+	vd_rpc *s;
+	int index;
+} worker_arg;
+
 static void *worker(void *arg)
 {
-	vd_rpc *s = arg;
+	vd_rpc *s = ((worker_arg *)arg)->s;
+	int index = ((worker_arg *)arg)->index;
+	free(arg);
 	vd_arena *arena = vd_arena_new();
 	vd_db *db = vd_db_new(s->cfg.database_url);
+	pthread_mutex_lock(&s->lock);
+	s->dbs[index] = db;
+	pthread_mutex_unlock(&s->lock);
 	vd_error ignored = {0};
 	vd_db_ready(db, &ignored); /* warm up; failures are reported per call */
 
@@ -325,6 +336,9 @@ static void *worker(void *arg)
 			break;
 		}
 	}
+	pthread_mutex_lock(&s->lock);
+	s->dbs[index] = NULL;
+	pthread_mutex_unlock(&s->lock);
 	vd_db_free(db);
 	vd_arena_free(arena);
 	return NULL;
@@ -376,10 +390,16 @@ vd_rpc *vd_rpc_start(const vd_rpc_config *cfg, int *port)
 	post_request(s, UNKNOWN_METHOD);
 
 	s->threads = calloc((size_t)cfg->workers, sizeof *s->threads);
-	if (!s->threads)
+	s->dbs = calloc((size_t)cfg->workers, sizeof *s->dbs);
+	if (!s->threads || !s->dbs)
 		abort();
 	for (; s->nthreads < cfg->workers; s->nthreads++) {
-		int e = pthread_create(&s->threads[s->nthreads], NULL, worker, s);
+		worker_arg *wa = malloc(sizeof *wa);
+		if (!wa)
+			abort();
+		wa->s = s;
+		wa->index = s->nthreads;
+		int e = pthread_create(&s->threads[s->nthreads], NULL, worker, wa);
 		if (e) {
 			vd_log(VD_LOG_ERROR, "cannot start worker: %s", strerror(e));
 			abort();
@@ -405,15 +425,23 @@ void vd_rpc_stop(vd_rpc *s)
 	pthread_mutex_lock(&s->lock);
 	bool cancelled = false;
 	while (!(s->server_is_down && s->live == 0)) {
-		int e = cancelled ? pthread_cond_wait(&s->changed, &s->lock)
-				  : pthread_cond_timedwait(&s->changed, &s->lock, &until);
-		if (e == ETIMEDOUT && !cancelled) {
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &until) != ETIMEDOUT)
+			continue;
+		/* Grace is over. gRPC cancels the calls; Postgres must cancel the
+		 * queries too, or a worker waiting on a lock keeps us here for
+		 * ever. Repeat every second: a cancel that lands between two
+		 * statements of a transaction is lost. */
+		if (!cancelled)
 			vd_log(VD_LOG_WARN, "grace period over: cancelling %d remaining calls", s->live);
-			pthread_mutex_unlock(&s->lock);
-			grpc_server_cancel_all_calls(s->server);
-			pthread_mutex_lock(&s->lock);
-			cancelled = true;
-		}
+		cancelled = true;
+		for (int i = 0; i < s->nthreads; i++)
+			if (s->dbs[i])
+				vd_db_cancel(s->dbs[i]);
+		pthread_mutex_unlock(&s->lock);
+		grpc_server_cancel_all_calls(s->server);
+		pthread_mutex_lock(&s->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
 	}
 	pthread_mutex_unlock(&s->lock);
 
@@ -425,5 +453,6 @@ void vd_rpc_stop(vd_rpc *s)
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->changed);
 	free(s->threads);
+	free(s->dbs);
 	free(s);
 }
