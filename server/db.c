@@ -129,6 +129,8 @@ static bool connect_and_prepare(vd_db *db, vd_error *err)
 	}
 	for (int i = 0; i < VD_SQL_COUNT; i++) {
 		const vd_sql_def *d = &vd_sql_defs[i];
+		if (d->replan)
+			continue;
 		PGresult *r = PQprepare(db->conn, d->name, d->text, d->nparams, NULL);
 		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		if (!ok) {
@@ -224,7 +226,8 @@ PGresult *vd_db_run(vd_db *db, vd_sql stmt, const char *const *params, vd_error 
 		return NULL;
 	}
 	const vd_sql_def *d = &vd_sql_defs[stmt];
-	PGresult *r = PQexecPrepared(db->conn, d->name, d->nparams, params, NULL, NULL, 1);
+	PGresult *r = d->replan ? PQexecParams(db->conn, d->text, d->nparams, NULL, params, NULL, NULL, 1)
+				: PQexecPrepared(db->conn, d->name, d->nparams, params, NULL, NULL, 1);
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return r;

@@ -3,7 +3,7 @@
  * Results come back in binary (see row.c for decoding); parameters go in
  * as text. Keyset paging compares (created_at, id) with the last row seen;
  * the first page passes ('-infinity', the nil UUID), so every list has one
- * shape and its generic plan still walks an index in page order. */
+ * shape whatever the page. */
 #include "sql.h"
 
 #define VOLUME_COLS                                                            \
@@ -14,19 +14,21 @@
 #define VM_COLS "id, name, host_id, created_at"
 
 /* ListVolumes parameters: $1 host_id, $2 status, $3 type, $4 path,
- * $5 LIKE pattern on lower(name), $6/$7 keyset position, $8 limit.
- * A NULL filter means "any". */
-#define VOLUME_LIST(drive)                                                     \
-	"SELECT " VOLUME_COLS " FROM volume WHERE " drive                      \
-	" AND ($1::uuid IS NULL OR host_id = $1::uuid)"                        \
+ * $5 LIKE pattern for the name, $6/$7 keyset position, $8 limit. A NULL
+ * filter means "any"; the statement is planned per call (replan), so the
+ * NULL ones vanish from the plan and the best index drives the page. */
+#define VOLUME_LIST                                                            \
+	"SELECT " VOLUME_COLS " FROM volume"                                   \
+	" WHERE ($1::uuid IS NULL OR host_id = $1::uuid)"                      \
 	" AND ($2::text IS NULL OR status = $2::text)"                         \
 	" AND ($3::text IS NULL OR type = $3::text)"                           \
 	" AND ($4::text IS NULL OR path = $4::text)"                           \
-	" AND ($5::text IS NULL OR lower(name) LIKE lower($5::text))"                 \
+	" AND ($5::text IS NULL OR lower(name) LIKE lower($5::text))"          \
 	" AND (created_at, id) > ($6::timestamptz, $7::uuid)"                  \
 	" ORDER BY created_at, id LIMIT $8::int"
 
-#define S(id, txt, n) [id] = {#id, txt, n}
+#define S(id, txt, n) [id] = {#id, txt, n, false}
+#define REPLAN(id, txt, n) [id] = {#id, txt, n, true}
 
 const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	S(VD_SQL_BEGIN, "BEGIN", 0),
@@ -35,12 +37,7 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	S(VD_SQL_PING, "SELECT 1", 0),
 
 	S(VD_SQL_VOLUME_GET, "SELECT " VOLUME_COLS " FROM volume WHERE id = $1", 1),
-	S(VD_SQL_VOLUME_LIST_BY_PATH, VOLUME_LIST("path = $4::text"), 8),
-	S(VD_SQL_VOLUME_LIST_BY_HOST, VOLUME_LIST("host_id = $1::uuid"), 8),
-	S(VD_SQL_VOLUME_LIST_BY_STATUS, VOLUME_LIST("status = $2::text"), 8),
-	S(VD_SQL_VOLUME_LIST_BY_TYPE, VOLUME_LIST("type = $3::text"), 8),
-	S(VD_SQL_VOLUME_LIST_BY_NAME, VOLUME_LIST("lower(name) LIKE lower($5::text)"), 8),
-	S(VD_SQL_VOLUME_LIST_ALL, VOLUME_LIST("true"), 8),
+	REPLAN(VD_SQL_VOLUME_LIST, VOLUME_LIST, 8),
 	S(VD_SQL_VOLUME_INSERT,
 	  "INSERT INTO volume (id, name, description, path, size_bytes, type, host_id)"
 	  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " VOLUME_COLS, 7),
@@ -97,11 +94,8 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  "INSERT INTO vm (id, name, host_id) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (id) DO NOTHING RETURNING " VM_COLS, 3),
 	S(VD_SQL_VM_GET, "SELECT " VM_COLS " FROM vm WHERE id = $1", 1),
-	S(VD_SQL_VM_LIST_ALL,
-	  "SELECT " VM_COLS " FROM vm WHERE (created_at, id) > ($1::timestamptz, $2::uuid)"
-	  " ORDER BY created_at, id LIMIT $3::int", 3),
-	S(VD_SQL_VM_LIST_BY_HOST,
-	  "SELECT " VM_COLS " FROM vm WHERE host_id = $1::uuid"
+	REPLAN(VD_SQL_VM_LIST,
+	  "SELECT " VM_COLS " FROM vm WHERE ($1::uuid IS NULL OR host_id = $1::uuid)"
 	  " AND (created_at, id) > ($2::timestamptz, $3::uuid)"
 	  " ORDER BY created_at, id LIMIT $4::int", 4),
 	/* KEY SHARE keeps the VM from being deleted under a registration

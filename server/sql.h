@@ -4,6 +4,8 @@
 #ifndef VOLUMED_SQL_H
 #define VOLUMED_SQL_H
 
+#include <stdbool.h>
+
 typedef enum vd_sql {
 	VD_SQL_BEGIN,
 	VD_SQL_COMMIT,
@@ -11,14 +13,7 @@ typedef enum vd_sql {
 	VD_SQL_PING,
 
 	VD_SQL_VOLUME_GET,
-	/* ListVolumes: one statement per index that can drive the page (the
-	 * most selective filter given), the other filters applied on top. */
-	VD_SQL_VOLUME_LIST_BY_PATH,
-	VD_SQL_VOLUME_LIST_BY_HOST,
-	VD_SQL_VOLUME_LIST_BY_STATUS,
-	VD_SQL_VOLUME_LIST_BY_TYPE,
-	VD_SQL_VOLUME_LIST_BY_NAME,
-	VD_SQL_VOLUME_LIST_ALL,
+	VD_SQL_VOLUME_LIST,
 	VD_SQL_VOLUME_INSERT,
 	VD_SQL_VOLUME_INSERT_IF_ABSENT,
 	VD_SQL_VOLUME_ID_BY_PATH,
@@ -39,8 +34,7 @@ typedef enum vd_sql {
 
 	VD_SQL_VM_INSERT,
 	VD_SQL_VM_GET,
-	VD_SQL_VM_LIST_ALL,
-	VD_SQL_VM_LIST_BY_HOST,
+	VD_SQL_VM_LIST,
 	VD_SQL_VM_FOR_REGISTER,
 	VD_SQL_VM_LOCK_VOLUMES,
 	VD_SQL_VM_DELETE,
@@ -52,6 +46,14 @@ typedef struct vd_sql_def {
 	const char *name; /* prepared statement name */
 	const char *text;
 	int nparams;
+	/* Planned anew for each call's parameters instead of prepared once.
+	 * For lists with optional filters: a prepared statement soon runs a
+	 * generic plan, which cannot see which filters are NULL, guesses that
+	 * they all filter hard, and sorts the whole match instead of walking an
+	 * index in page order (measured: 77 ms instead of 0.04 ms for a page
+	 * by status out of 200k volumes). A per-call plan folds the NULL
+	 * filters away and picks the index. */
+	bool replan;
 } vd_sql_def;
 
 extern const vd_sql_def vd_sql_defs[VD_SQL_COUNT];

@@ -75,9 +75,8 @@ bool vd_store_vm_list(vd_db *db, vd_arena *a, const char *host_id, vd_page *page
 {
 	const char *ts, *id, *limit;
 	vd_store_page_params(a, page, &ts, &id, &limit);
-	const char *by_host[] = {host_id, ts, id, limit}, *all[] = {ts, id, limit};
-	PGresult *r = host_id ? vd_db_run(db, VD_SQL_VM_LIST_BY_HOST, by_host, err)
-			      : vd_db_run(db, VD_SQL_VM_LIST_ALL, all, err);
+	const char *p[] = {host_id, ts, id, limit};
+	PGresult *r = vd_db_run(db, VD_SQL_VM_LIST, p, err);
 	if (!r)
 		return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
 	*n = vd_store_page_finish(a, page, r, VM_CREATED_AT, VM_ID);

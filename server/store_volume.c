@@ -21,22 +21,6 @@ bool vd_store_volume_get(vd_db *db, vd_arena *a, const char *id, Volumed__V1__Vo
 	return found;
 }
 
-/* The index that drives the page: the most selective filter present. */
-static vd_sql list_statement(const vd_volume_filter *f)
-{
-	if (f->path)
-		return VD_SQL_VOLUME_LIST_BY_PATH;
-	if (f->host_id)
-		return VD_SQL_VOLUME_LIST_BY_HOST;
-	if (f->status)
-		return VD_SQL_VOLUME_LIST_BY_STATUS;
-	if (f->type)
-		return VD_SQL_VOLUME_LIST_BY_TYPE;
-	if (f->name)
-		return VD_SQL_VOLUME_LIST_BY_NAME;
-	return VD_SQL_VOLUME_LIST_ALL;
-}
-
 /* '%' + name with LIKE's metacharacters escaped + '%'. Lower-casing is left
  * to Postgres (lower() on both sides), which knows Unicode. */
 static char *like_pattern(vd_arena *a, const char *s)
@@ -61,7 +45,7 @@ bool vd_store_volume_list(vd_db *db, vd_arena *a, const vd_volume_filter *f, vd_
 	vd_store_page_params(a, page, &ts, &id, &limit);
 	const char *name = f->name ? like_pattern(a, f->name) : NULL;
 	const char *p[] = {f->host_id, f->status, f->type, f->path, name, ts, id, limit};
-	PGresult *r = vd_db_run(db, list_statement(f), p, err);
+	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_LIST, p, err);
 	if (!r)
 		return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
 	*n = vd_store_page_finish(a, page, r, VOL_CREATED_AT, VOL_ID);
