@@ -14,6 +14,7 @@
 #include "google/protobuf/empty.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "volumed/v1/host.pb-c.h"
+#include "volumed/v1/image.pb-c.h"
 #include "volumed/v1/vm.pb-c.h"
 #include "volumed/v1/volume.pb-c.h"
 #include "wire.h"
@@ -90,5 +91,9 @@ VC_RPC(vc_get_vm, Volumed__V1__GetVmRequest, Volumed__V1__Vm);
 VC_RPC(vc_list_vms, Volumed__V1__ListVmsRequest, Volumed__V1__ListVmsResponse);
 VC_RPC(vc_delete_vm, Volumed__V1__DeleteVmRequest, Google__Protobuf__Empty);
 VC_RPC(vc_health_check, Grpc__Health__V1__HealthCheckRequest, Grpc__Health__V1__HealthCheckResponse);
+VC_RPC(vc_resize_volume, Volumed__V1__ResizeVolumeRequest, Volumed__V1__Volume);
+VC_RPC(vc_clone_volume, Volumed__V1__CloneVolumeRequest, Volumed__V1__Volume);
+VC_RPC(vc_scan_host, Volumed__V1__ScanHostRequest, Volumed__V1__ScanHostResponse);
+VC_RPC(vc_list_images, Volumed__V1__ListImagesRequest, Volumed__V1__ListImagesResponse);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grpc/health/v1/health.pb-c.h"
+#include "volumed/v1/image.pb-c.h"
 #include "google/protobuf/empty.pb-c.h"
 #include "volumed/v1/host.pb-c.h"
 #include "volumed/v1/vm.pb-c.h"
@@ -38,6 +39,13 @@ static const struct {
 	[VD_DATABASE_UNAVAILABLE] = {"DATABASE_UNAVAILABLE", VD_CODE_UNAVAILABLE, 503},
 	[VD_UNKNOWN_METHOD] = {"UNKNOWN_METHOD", VD_CODE_UNIMPLEMENTED, 501},
 	[VD_SERVICE_NOT_FOUND] = {"SERVICE_NOT_FOUND", VD_CODE_NOT_FOUND, 404},
+	[VD_WRONG_HOST] = {"WRONG_HOST", VD_CODE_FAILED_PRECONDITION, 409},
+	[VD_IMAGE_NOT_FOUND] = {"IMAGE_NOT_FOUND", VD_CODE_NOT_FOUND, 404},
+	[VD_FILE_EXISTS] = {"FILE_EXISTS", VD_CODE_ALREADY_EXISTS, 409},
+	[VD_FILE_NOT_FOUND] = {"FILE_NOT_FOUND", VD_CODE_FAILED_PRECONDITION, 409},
+	[VD_NO_SPACE] = {"NO_SPACE", VD_CODE_RESOURCE_EXHAUSTED, 429},
+	[VD_FILE_ERROR] = {"FILE_ERROR", VD_CODE_INTERNAL, 500},
+	[VD_UNMANAGED_PATH] = {"UNMANAGED_PATH", VD_CODE_FAILED_PRECONDITION, 409},
 	[VD_INTERNAL] = {"INTERNAL", VD_CODE_INTERNAL, 500},
 	[VD_INVALID_JSON] = {"INVALID_JSON", VD_CODE_INVALID_ARGUMENT, 400},
 	[VD_INVALID_ID] = {"INVALID_ID", VD_CODE_INVALID_ARGUMENT, 400},
@@ -190,6 +198,11 @@ const vd_method vd_methods[VD_M_COUNT] = {
 	[VD_M_HEALTH_CHECK] = {"/grpc.health.v1.Health/Check",
 			       &grpc__health__v1__health_check_request__descriptor,
 			       &grpc__health__v1__health_check_response__descriptor},
+	[VD_M_RESIZE_VOLUME] = VOL("ResizeVolume", resize_volume_request, volumed__v1__volume),
+	[VD_M_CLONE_VOLUME] = VOL("CloneVolume", clone_volume_request, volumed__v1__volume),
+	[VD_M_SCAN_HOST] = HOST("ScanHost", scan_host_request, volumed__v1__scan_host_response),
+	[VD_M_LIST_IMAGES] = {"/volumed.v1.ImageService/ListImages", &volumed__v1__list_images_request__descriptor,
+			      &volumed__v1__list_images_response__descriptor},
 };
 
 static int hexval(char c)

@@ -35,6 +35,13 @@ typedef enum vd_reason {
 	VD_DATABASE_UNAVAILABLE,
 	VD_UNKNOWN_METHOD,
 	VD_SERVICE_NOT_FOUND,
+	VD_WRONG_HOST,
+	VD_IMAGE_NOT_FOUND,
+	VD_FILE_EXISTS,
+	VD_FILE_NOT_FOUND,
+	VD_NO_SPACE,
+	VD_FILE_ERROR,
+	VD_UNMANAGED_PATH,
 	VD_INTERNAL,
 	/* Raised by the gateway itself, before volumed is asked. */
 	VD_INVALID_JSON,
@@ -144,6 +151,10 @@ typedef enum vd_method_id {
 	VD_M_LIST_VMS,
 	VD_M_DELETE_VM,
 	VD_M_HEALTH_CHECK,
+	VD_M_RESIZE_VOLUME,
+	VD_M_CLONE_VOLUME,
+	VD_M_SCAN_HOST,
+	VD_M_LIST_IMAGES,
 	VD_M_COUNT
 } vd_method_id;
 
