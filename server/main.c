@@ -10,10 +10,13 @@
 #include "log.h"
 #include "migrate.h"
 #include "opts.h"
+#include "path.h"
 #include "rpc.h"
+#include "store.h"
 
 static struct {
 	const char *listen, *database_url, *log_level;
+	const char *host_name, *host_address, *image_root, *storage_root, *volume_root;
 	int workers, max_message_bytes, shutdown_grace_ms, db_wait_seconds;
 } cfg;
 
@@ -33,6 +36,18 @@ static const vd_opt options[] = {
 	 "at start-up, how long to wait for Postgres before giving up", &cfg.db_wait_seconds, 0, 86400},
 	{"log-level", "VOLUMED_LOG_LEVEL", VD_OPT_STRING, "info",
 	 "error, warn, info (one line per call) or debug", &cfg.log_level, 0, 0},
+	{"host-name", "VOLUMED_HOST_NAME", VD_OPT_STRING, NULL,
+	 "the host whose files this volumed manages (its host row is created or found at start-up); "
+	 "without it volumed keeps the registry only and refuses file operations with WRONG_HOST",
+	 &cfg.host_name, 0, 0},
+	{"host-address", "VOLUMED_HOST_ADDRESS", VD_OPT_STRING, "",
+	 "the address recorded for --host-name", &cfg.host_address, 0, 0},
+	{"image-root", "VOLUMED_IMAGE_ROOT", VD_OPT_STRING, "/srv/images",
+	 "templates (kernels, rootfs images); containers/ and functions/ rootfs copies", &cfg.image_root, 0, 0},
+	{"storage-root", "VOLUMED_STORAGE_ROOT", VD_OPT_STRING, "/srv/fc/vms",
+	 "per-VM storage: {storage-root}/{vm-id}/storage/rootfs-{uuid}.ext4", &cfg.storage_root, 0, 0},
+	{"volume-root", "VOLUMED_VOLUME_ROOT", VD_OPT_STRING, "/srv/fc/volumes",
+	 "provisioned data volumes", &cfg.volume_root, 0, 0},
 };
 #define NOPTIONS (sizeof options / sizeof *options)
 
@@ -42,6 +57,45 @@ static void usage(FILE *f)
 		   "  serve     apply migrations, then serve gRPC until SIGTERM (default)\n"
 		   "  migrate   apply migrations and exit\n\noptions:\n");
 	vd_opts_usage(f, options, NOPTIONS);
+}
+
+/* A root must be a clean absolute path: file operations compare paths
+ * with it as text before resolving anything. */
+static bool clean_root(const char *flag, const char *value)
+{
+	char buf[VD_PATH_MAX + 1];
+	const char *why = "is too long";
+	size_t n = strlen(value);
+	if (n <= VD_PATH_MAX && vd_path_normalize(value, n, buf, &why) && strcmp(buf, value) == 0)
+		return true;
+	fprintf(stderr, "volumed: --%s %s: must be a clean absolute path (%s)\n", flag, value,
+		strcmp(buf, value) ? "normalised it would differ" : why);
+	return false;
+}
+
+/* With --host-name, finds or creates this volumed's host row. */
+static bool local_setup(vd_local *l)
+{
+	l->roots = (vd_roots){cfg.image_root, cfg.storage_root, cfg.volume_root};
+	if (!cfg.host_name || !*cfg.host_name)
+		return true;
+	vd_db *db = vd_db_new(cfg.database_url);
+	vd_arena *a = vd_arena_new();
+	vd_error err = {0};
+	Volumed__V1__Host *h;
+	bool ok = vd_db_ready(db, &err) && vd_store_host_ensure(db, a, cfg.host_name, cfg.host_address, &h, &err);
+	if (ok) {
+		l->has_host = true;
+		l->host_name = cfg.host_name;
+		snprintf(l->host_id, sizeof l->host_id, "%s", h->id);
+		vd_log(VD_LOG_INFO, "managing files of host %s (%s): images %s, storage %s, volumes %s",
+		       cfg.host_name, l->host_id, cfg.image_root, cfg.storage_root, cfg.volume_root);
+	} else {
+		vd_log(VD_LOG_ERROR, "cannot register host %s: %s", cfg.host_name, err.message);
+	}
+	vd_arena_free(a);
+	vd_db_free(db);
+	return ok;
 }
 
 int main(int argc, char **argv)
@@ -75,6 +129,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	vd_log_threshold = (vd_log_level)level;
+	if (!clean_root("image-root", cfg.image_root) || !clean_root("storage-root", cfg.storage_root) ||
+	    !clean_root("volume-root", cfg.volume_root))
+		return 2;
 
 	/* Block the stop signals before gRPC starts its threads, so they all
 	 * inherit the mask and only sigwait below sees them. */
@@ -84,11 +141,16 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit must fail the write (EFBIG -> NO_SPACE), not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (!vd_migrate(cfg.database_url, cfg.db_wait_seconds))
 		return 1;
 	if (strcmp(command, "migrate") == 0)
 		return 0;
+	vd_local local = {0};
+	if (!local_setup(&local))
+		return 1;
 
 	grpc_init();
 	vd_rpc_config rc = {
@@ -97,6 +159,7 @@ int main(int argc, char **argv)
 		.workers = cfg.workers,
 		.max_message_bytes = cfg.max_message_bytes,
 		.shutdown_grace_ms = cfg.shutdown_grace_ms,
+		.local = &local,
 	};
 	int port;
 	vd_rpc *rpc = vd_rpc_start(&rc, &port);

@@ -129,6 +129,8 @@ Volumed__V1__Volume *vd_row_volume(vd_arena *a, const PGresult *r, int row)
 	v->created_at = ts(a, r, row, VOL_CREATED_AT);
 	v->updated_at = ts(a, r, row, VOL_UPDATED_AT);
 	v->attachment_count = (int32_t)row_int(r, row, VOL_ATTACHMENT_COUNT);
+	v->last_seen_at = PQgetisnull(r, row, VOL_LAST_SEEN_AT) ? NULL : ts(a, r, row, VOL_LAST_SEEN_AT);
+	v->missing = vd_row_bool(r, row, VOL_MISSING);
 	return v;
 }
 
@@ -164,5 +166,6 @@ Volumed__V1__Vm *vd_row_vm(vd_arena *a, const PGresult *r, int row)
 	m->name = vd_row_text(a, r, row, VM_NAME);
 	m->host_id = uuid_dup(a, r, row, VM_HOST_ID);
 	m->created_at = ts(a, r, row, VM_CREATED_AT);
+	m->rootfs_volume_id = uuid_dup(a, r, row, VM_ROOTFS_VOLUME_ID);
 	return m;
 }

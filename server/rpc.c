@@ -229,7 +229,7 @@ static void handle_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	post_request(s, c->method);
 
-	vd_call call = {.arena = arena, .db = db};
+	vd_call call = {.arena = arena, .db = db, .local = s->cfg.local};
 	char method_buf[256];
 	const char *method;
 	if (c->method == UNKNOWN_METHOD) {

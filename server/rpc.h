@@ -5,12 +5,15 @@
 
 #include <stdbool.h>
 
+#include "store.h"
+
 typedef struct vd_rpc_config {
 	const char *listen;       /* HOST:PORT; port 0 picks a free one */
 	const char *database_url;
 	int workers;
 	int max_message_bytes;
 	int shutdown_grace_ms;    /* in-flight calls get this long, then are cancelled */
+	const vd_local *local;    /* outlives the server */
 } vd_rpc_config;
 
 typedef struct vd_rpc vd_rpc;

@@ -2,10 +2,12 @@
  * bad request writes nothing), then makes one store call. */
 #include "service.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "check.h"
+#include "images.h"
 #include "google/protobuf/empty.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "row.h"
@@ -109,31 +111,65 @@ static void get_volume(vd_call *c)
 		c->response = &v->base;
 }
 
+static const char *extension_of(const char *type)
+{
+	return strcmp(type, "ext4") == 0 ? "ext4" : strcmp(type, "qcow2") == 0 ? "qcow2" : "img";
+}
+
+static bool invalid_size(vd_call *c, const char *why)
+{
+	vd_error_set(&c->err, VD_INVALID_FIELD, "invalid size_bytes: %s", why);
+	vd_error_meta(&c->err, "field", "size_bytes");
+	return false;
+}
+
 static void create_volume(vd_call *c)
 {
 	REQ(Volumed__V1__CreateVolumeRequest);
-	char host[VD_UUID_LEN + 1];
-	char *path;
+	char host[VD_UUID_LEN + 1], id[VD_UUID_LEN + 1];
+	char *path = NULL;
+	/* A provisioned volume may leave path and host to volumed. */
+	bool path_given = !q->provision || *q->path;
+	if (q->provision && !*q->host_id && c->local->has_host)
+		snprintf(host, sizeof host, "%s", c->local->host_id);
+	else if (!vd_check_uuid(&c->err, "host_id", q->host_id, host))
+		return;
 	if (!vd_check_name(&c->err, "name", q->name) ||
 	    !vd_check_text(&c->err, "description", q->description, VD_DESCRIPTION_MAX) ||
-	    !vd_check_path(&c->err, c->arena, "path", q->path, &path) ||
-	    !check_enum(c, "type", q->type, true) || !vd_check_uuid(&c->err, "host_id", q->host_id, host))
+	    (path_given && !vd_check_path(&c->err, c->arena, "path", q->path, &path)) ||
+	    !check_enum(c, "type", q->type, true))
 		return;
 	if (q->size_bytes <= 0) {
-		vd_error_set(&c->err, VD_INVALID_FIELD, "invalid size_bytes: must be greater than 0");
-		vd_error_meta(&c->err, "field", "size_bytes");
+		invalid_size(c, "must be greater than 0");
 		return;
 	}
+	const char *type = vd_type_sql(q->type);
+	if (q->provision && strcmp(type, "ext4") == 0 && q->size_bytes < (1 << 20)) {
+		invalid_size(c, "an ext4 volume needs at least 1 MiB (1048576)");
+		return;
+	}
+	vd_store_new_id(id);
 	vd_volume_new v = {
+		.id = id,
 		.name = q->name,
 		.description = *q->description ? q->description : NULL,
 		.path = path,
 		.size_bytes = q->size_bytes,
-		.type = vd_type_sql(q->type),
+		.type = type,
 		.host_id = host,
 	};
 	Volumed__V1__Volume *out;
-	if (ready(c) && vd_store_volume_create(c->db, c->arena, &v, &out, &c->err))
+	if (!q->provision) {
+		if (ready(c) && vd_store_volume_create(c->db, c->arena, &v, &out, &c->err))
+			c->response = &out->base;
+		return;
+	}
+	if (!path)
+		v.path = path = vd_arena_printf(c->arena, "%s/%s.%s", c->local->roots.volume, id, extension_of(type));
+	vd_place place;
+	if (vd_files_place(&c->local->roots, c->local->roots.volume, path, path_given ? "path" : NULL, &place,
+			   &c->err) &&
+	    ready(c) && vd_store_volume_provision(c->db, c->arena, c->local, &v, &place, &out, &c->err))
 		c->response = &out->base;
 }
 
@@ -151,8 +187,46 @@ static void delete_volume(vd_call *c)
 {
 	REQ(Volumed__V1__DeleteVolumeRequest);
 	char id[VD_UUID_LEN + 1];
-	if (vd_check_uuid(&c->err, "id", q->id, id) && ready(c) && vd_store_volume_delete(c->db, id, &c->err))
+	if (!vd_check_uuid(&c->err, "id", q->id, id) || !ready(c))
+		return;
+	/* By default the registry entry only, as specified; the file too only
+	 * when asked, and only for files inside a managed root. */
+	if (q->delete_file ? vd_store_volume_delete_file(c->db, c->arena, c->local, id, &c->err)
+			   : vd_store_volume_delete(c->db, id, &c->err))
 		answer_empty(c);
+}
+
+static void resize_volume(vd_call *c)
+{
+	REQ(Volumed__V1__ResizeVolumeRequest);
+	char id[VD_UUID_LEN + 1];
+	Volumed__V1__Volume *v;
+	if (!vd_check_uuid(&c->err, "id", q->id, id))
+		return;
+	if (q->size_bytes <= 0) {
+		invalid_size(c, "must be greater than 0");
+		return;
+	}
+	if (ready(c) && vd_store_volume_resize(c->db, c->arena, c->local, id, q->size_bytes, &v, &c->err))
+		c->response = &v->base;
+}
+
+static void clone_volume(vd_call *c)
+{
+	REQ(Volumed__V1__CloneVolumeRequest);
+	char id[VD_UUID_LEN + 1];
+	char *path = NULL;
+	Volumed__V1__Volume *v;
+	if (!vd_check_uuid(&c->err, "id", q->id, id) || (*q->name && !vd_check_name(&c->err, "name", q->name)) ||
+	    !vd_check_text(&c->err, "description", q->description, VD_DESCRIPTION_MAX) ||
+	    (*q->path && !vd_check_path(&c->err, c->arena, "path", q->path, &path)))
+		return;
+	vd_place place;
+	if (path && !vd_files_place(&c->local->roots, c->local->roots.volume, path, "path", &place, &c->err))
+		return;
+	if (ready(c) && vd_store_volume_clone(c->db, c->arena, c->local, id, *q->name ? q->name : NULL,
+					      *q->description ? q->description : NULL, path, &v, &c->err))
+		c->response = &v->base;
 }
 
 static void attach_volume(vd_call *c)
@@ -263,14 +337,53 @@ static void delete_host(vd_call *c)
 		answer_empty(c);
 }
 
+static bool no_files_here(vd_call *c, const char *what)
+{
+	if (c->local->has_host)
+		return false;
+	vd_error_set(&c->err, VD_WRONG_HOST,
+		     "this volumed manages no files (it runs without --host-name); %s needs the volumed of the "
+		     "host that holds them",
+		     what);
+	return true;
+}
+
 static void create_vm(vd_call *c)
 {
 	REQ(Volumed__V1__CreateVmRequest);
-	char id[VD_UUID_LEN + 1], host[VD_UUID_LEN + 1];
+	char id[VD_UUID_LEN + 1], host[VD_UUID_LEN + 1], image_id[VD_UUID_LEN + 1];
 	Volumed__V1__Vm *m;
-	if (vd_check_uuid_opt(&c->err, "id", q->id, id) && vd_check_name(&c->err, "name", q->name) &&
-	    vd_check_uuid(&c->err, "host_id", q->host_id, host) && ready(c) &&
-	    vd_store_vm_create(c->db, c->arena, id, q->name, host, &m, &c->err))
+	if (!vd_check_uuid_opt(&c->err, "id", q->id, id) || !vd_check_name(&c->err, "name", q->name) ||
+	    !vd_check_uuid_opt(&c->err, "rootfs_image_id", q->rootfs_image_id, image_id))
+		return;
+	if (q->kind < 0 || q->kind > VOLUMED__V1__VM_KIND__VM_KIND_FUNCTION) {
+		vd_error_set(&c->err, VD_INVALID_FIELD, "invalid kind: must be one of vm, container, function");
+		vd_error_meta(&c->err, "field", "kind");
+		return;
+	}
+	if (!*image_id) {
+		if (vd_check_uuid(&c->err, "host_id", q->host_id, host) && ready(c) &&
+		    vd_store_vm_create(c->db, c->arena, id, q->name, host, &m, &c->err))
+			c->response = &m->base;
+		return;
+	}
+	/* Provisioning: the rootfs is copied here, so the VM lives here. */
+	if (!vd_check_uuid_opt(&c->err, "host_id", q->host_id, host) || no_files_here(c, "provisioning a rootfs"))
+		return;
+	Volumed__V1__Image *image;
+	if (!vd_images_find(c->arena, c->local->roots.image, c->local->host_id, image_id, &image, &c->err))
+		return;
+	if (*host)
+		image->host_id = host; /* so a foreign host_id is refused with WRONG_HOST */
+	if (image->kind != VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_ROOTFS) {
+		vd_error_set(&c->err, VD_INVALID_FIELD, "invalid rootfs_image_id: %s is a kernel, not a rootfs",
+			     image->name);
+		vd_error_meta(&c->err, "field", "rootfs_image_id");
+		return;
+	}
+	if (!*id)
+		vd_store_new_id(id);
+	if (ready(c) && vd_store_vm_provision(c->db, c->arena, c->local, id, q->name, image, q->kind, &m, &c->err))
 		c->response = &m->base;
 }
 
@@ -312,6 +425,58 @@ static void delete_vm(vd_call *c)
 		answer_empty(c);
 }
 
+static void scan_host(vd_call *c)
+{
+	REQ(Volumed__V1__ScanHostRequest);
+	char id[VD_UUID_LEN + 1];
+	if (!vd_check_uuid(&c->err, "id", q->id, id) || !ready(c))
+		return;
+	NEW(Volumed__V1__ScanHostResponse, volumed__v1__scan_host_response__init, r);
+	if (!vd_store_host_scan(c->db, c->arena, c->local, id, q->register_unregistered, r, &c->err))
+		c->response = NULL;
+}
+
+/* Images are few and named: pages go by name, the token is the last name
+ * of the previous page (hex, so it stays opaque and printable). */
+static void list_images(vd_call *c)
+{
+	REQ(Volumed__V1__ListImagesRequest);
+	int limit;
+	if (!vd_check_page_size(&c->err, q->page_size, &limit) || no_files_here(c, "listing images"))
+		return;
+	size_t tlen = strlen(q->page_token);
+	char *after = vd_arena_alloc(c->arena, tlen / 2 + 1);
+	for (size_t i = 0; i < tlen; i += 2) {
+		static const char hex[] = "0123456789abcdef";
+		const char *hi = strchr(hex, q->page_token[i]);
+		const char *lo = i + 1 < tlen ? strchr(hex, q->page_token[i + 1]) : NULL;
+		if (!hi || !lo || !*hi || !*lo) {
+			vd_error_set(&c->err, VD_INVALID_FIELD, "invalid page_token: not a token of this list");
+			vd_error_meta(&c->err, "field", "page_token");
+			return;
+		}
+		after[i / 2] = (char)((hi - hex) << 4 | (lo - hex));
+	}
+	Volumed__V1__Image **all;
+	size_t n, first = 0, k = 0;
+	if (!vd_images_list(c->arena, c->local->roots.image, c->local->host_id, &all, &n, &c->err))
+		return;
+	while (tlen && first < n && strcmp(all[first]->name, after) <= 0)
+		first++;
+	NEW(Volumed__V1__ListImagesResponse, volumed__v1__list_images_response__init, r);
+	r->images = all + first;
+	k = n - first < (size_t)limit ? n - first : (size_t)limit;
+	r->n_images = k;
+	r->next_page_token = "";
+	if (first + k < n) {
+		const char *last = all[first + k - 1]->name;
+		char *tok = vd_arena_alloc(c->arena, 2 * strlen(last) + 1);
+		for (size_t i = 0; last[i]; i++)
+			sprintf(tok + 2 * i, "%02x", (unsigned char)last[i]);
+		r->next_page_token = tok;
+	}
+}
+
 /* grpc.health.v1: SERVING only while Postgres answers, since volumed can
  * do nothing useful without it. */
 static void health_check(vd_call *c)
@@ -351,6 +516,10 @@ static const handler handlers[VD_M_COUNT] = {
 	[VD_M_LIST_VMS] = list_vms,
 	[VD_M_DELETE_VM] = delete_vm,
 	[VD_M_HEALTH_CHECK] = health_check,
+	[VD_M_RESIZE_VOLUME] = resize_volume,
+	[VD_M_CLONE_VOLUME] = clone_volume,
+	[VD_M_SCAN_HOST] = scan_host,
+	[VD_M_LIST_IMAGES] = list_images,
 };
 
 void vd_service_dispatch(vd_call *c)

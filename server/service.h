@@ -6,12 +6,14 @@
 
 #include "arena.h"
 #include "db.h"
+#include "store.h"
 #include "wire.h"
 
 typedef struct vd_call {
 	vd_method_id method;
 	vd_arena *arena;
 	vd_db *db;
+	const vd_local *local; /* this volumed's host and roots */
 	const ProtobufCMessage *request;
 	ProtobufCMessage *response; /* set by the handler on success */
 	vd_error err;               /* set by the handler on failure */

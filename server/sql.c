@@ -8,10 +8,13 @@
 
 #define VOLUME_COLS                                                            \
 	"id, name, description, path, size_bytes, type, status, host_id, "     \
-	"created_at, updated_at, attachment_count"
+	"created_at, updated_at, attachment_count, last_seen_at, missing"
 #define ATTACHMENT_COLS "id, volume_id, vm_id, drive_id, read_only, attached_at"
 #define HOST_COLS "id, name, address, created_at"
-#define VM_COLS "id, name, host_id, created_at"
+/* The rootfs volume comes from the (vm_id, drive_id) unique index. */
+#define VM_COLS                                                                \
+	"id, name, host_id, created_at, (SELECT a.volume_id FROM volume_attachment a" \
+	" WHERE a.vm_id = vm.id AND a.drive_id = 'rootfs')"
 
 /* ListVolumes parameters: $1 host_id, $2 status, $3 type, $4 path,
  * $5 LIKE pattern for the name, $6/$7 keyset position, $8 limit. A NULL
@@ -66,6 +69,27 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 
 	/* Everything an attach of volume $1 to vm $2 at drive $3 can collide
 	 * with: the volume's own attachments and whatever holds the drive. */
+	/* File operations hold the volume's row while they work on its file:
+	 * FOR UPDATE (resize, delete) keeps attaches out; FOR SHARE (clone)
+	 * keeps attaches out but lets other clones of it run. */
+	S(VD_SQL_VOLUME_LOCK_ROW, "SELECT " VOLUME_COLS " FROM volume WHERE id = $1 FOR UPDATE", 1),
+	S(VD_SQL_VOLUME_SHARE_ROW, "SELECT " VOLUME_COLS " FROM volume WHERE id = $1 FOR SHARE", 1),
+	S(VD_SQL_VOLUME_SET_SIZE,
+	  "UPDATE volume SET size_bytes = $2, updated_at = now(), last_seen_at = now(), missing = false"
+	  " WHERE id = $1 RETURNING " VOLUME_COLS, 2),
+	S(VD_SQL_VOLUME_DELETE_LOCKED, "DELETE FROM volume WHERE id = $1 AND attachment_count = 0 RETURNING id", 1),
+	/* A scan's findings for a page of volumes: $1 ids, $2 sizes on disk
+	 * (-1: file missing). Found files refresh size and last_seen_at. */
+	S(VD_SQL_VOLUME_SCAN_UPDATE,
+	  "UPDATE volume v SET"
+	  " size_bytes = CASE WHEN u.size >= 0 THEN u.size ELSE v.size_bytes END,"
+	  " updated_at = CASE WHEN u.size >= 0 AND u.size <> v.size_bytes THEN now() ELSE v.updated_at END,"
+	  " last_seen_at = CASE WHEN u.size >= 0 THEN now() ELSE v.last_seen_at END,"
+	  " missing = u.size < 0"
+	  " FROM unnest($1::uuid[], $2::bigint[]) AS u(id, size) WHERE v.id = u.id", 2),
+	/* Which of these paths ($1, a text[]) are registered. */
+	S(VD_SQL_VOLUME_PATHS_KNOWN, "SELECT path FROM volume WHERE path = ANY($1::text[])", 1),
+
 	S(VD_SQL_ATTACH_CONFLICTS,
 	  "SELECT " ATTACHMENT_COLS " FROM volume_attachment"
 	  " WHERE volume_id = $1 OR (vm_id = $2 AND drive_id = $3)"
@@ -87,6 +111,11 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  "SELECT " HOST_COLS " FROM host WHERE (created_at, id) > ($1::timestamptz, $2::uuid)"
 	  " ORDER BY created_at, id LIMIT $3::int", 3),
 	S(VD_SQL_HOST_DELETE, "DELETE FROM host WHERE id = $1 RETURNING id", 1),
+	/* A volumed with --host-name finds or creates its own host row. */
+	S(VD_SQL_HOST_ENSURE,
+	  "INSERT INTO host (id, name, address) VALUES ($1, $2, $3)"
+	  " ON CONFLICT (name) DO UPDATE SET address = CASE WHEN EXCLUDED.address = ''"
+	  " THEN host.address ELSE EXCLUDED.address END RETURNING " HOST_COLS, 3),
 
 	/* A repeated CreateVm with a caller-chosen id inserts nothing; the
 	 * store then compares the existing row with the request. */
@@ -110,4 +139,7 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  " (SELECT volume_id FROM volume_attachment WHERE vm_id = $1)"
 	  " ORDER BY id FOR UPDATE", 1),
 	S(VD_SQL_VM_DELETE, "DELETE FROM vm WHERE id = $1 RETURNING id", 1),
+	/* A provisioned VM is new or nothing: its id must not exist yet. */
+	S(VD_SQL_VM_INSERT_NEW,
+	  "INSERT INTO vm (id, name, host_id) VALUES ($1, $2, $3) RETURNING " VM_COLS, 3),
 };

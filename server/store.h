@@ -13,6 +13,8 @@
 
 #include "arena.h"
 #include "db.h"
+#include "files.h"
+#include "volumed/v1/image.pb-c.h"
 #include "token.h"
 #include "volumed/v1/host.pb-c.h"
 #include "volumed/v1/vm.pb-c.h"
@@ -38,7 +40,17 @@ typedef struct vd_volume_filter {
 	const char *name;   /* case-insensitive substring */
 } vd_volume_filter;
 
+/* What this volumed serves files for: its own host (only with --host-name)
+ * and the roots on that host. */
+typedef struct vd_local {
+	bool has_host;
+	char host_id[VD_UUID_LEN + 1];
+	const char *host_name;
+	vd_roots roots;
+} vd_local;
+
 typedef struct vd_volume_new {
+	const char *id; /* NULL: made up */
 	const char *name;
 	const char *description; /* NULL when unset */
 	const char *path;
@@ -46,6 +58,9 @@ typedef struct vd_volume_new {
 	const char *type;
 	const char *host_id;
 } vd_volume_new;
+
+/* A fresh random (v4) UUID, for a new row. */
+void vd_store_new_id(char out[VD_UUID_LEN + 1]);
 
 bool vd_store_volume_get(vd_db *db, vd_arena *a, const char *id, Volumed__V1__Volume **out, vd_error *err);
 bool vd_store_volume_list(vd_db *db, vd_arena *a, const vd_volume_filter *f, vd_page *page,
@@ -90,5 +105,28 @@ bool vd_store_vm_list(vd_db *db, vd_arena *a, const char *host_id, vd_page *page
 /* Deletes the VM and, in the same transaction, its attachments; every
  * volume it held gets its status recomputed. */
 bool vd_store_vm_delete(vd_db *db, const char *id, vd_error *err);
+
+/* --- Operations on files (store_files.c). Each is refused with WRONG_HOST,
+ * naming the host that can serve it, unless the file is on local's host. */
+
+/* A volumed started with --host-name finds or creates its host row. */
+bool vd_store_host_ensure(vd_db *db, vd_arena *a, const char *name, const char *address,
+			  Volumed__V1__Host **out, vd_error *err);
+/* CreateVolume with provision: the file first, then the registry. */
+bool vd_store_volume_provision(vd_db *db, vd_arena *a, const vd_local *l, const vd_volume_new *v,
+			       const vd_place *place, Volumed__V1__Volume **out, vd_error *err);
+bool vd_store_volume_resize(vd_db *db, vd_arena *a, const vd_local *l, const char *id, int64_t size,
+			    Volumed__V1__Volume **out, vd_error *err);
+/* path NULL: made up under the volume root. */
+bool vd_store_volume_clone(vd_db *db, vd_arena *a, const vd_local *l, const char *id, const char *name,
+			   const char *description, const char *path, Volumed__V1__Volume **out, vd_error *err);
+/* DeleteVolume with delete_file. */
+bool vd_store_volume_delete_file(vd_db *db, vd_arena *a, const vd_local *l, const char *id, vd_error *err);
+/* CreateVm with rootfs_image_id: copy, register, attach at rootfs. */
+bool vd_store_vm_provision(vd_db *db, vd_arena *a, const vd_local *l, const char *id, const char *name,
+			   const Volumed__V1__Image *image, Volumed__V1__VmKind kind, Volumed__V1__Vm **out,
+			   vd_error *err);
+bool vd_store_host_scan(vd_db *db, vd_arena *a, const vd_local *l, const char *id, bool register_new,
+			Volumed__V1__ScanHostResponse *out, vd_error *err);
 
 #endif

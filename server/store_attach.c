@@ -143,6 +143,17 @@ static bool attach_tx(vd_db *db, void *ctx, vd_error *err)
 	return lock_volume(db, c, err) && attach_locked(db, c, err);
 }
 
+bool vd_store_attach_in_tx(vd_db *db, vd_arena *a, const char *volume_id, const char *vm_id,
+			   const char *drive_id, bool read_only, Volumed__V1__Attachment **out, vd_error *err)
+{
+	attach_ctx c = {.a = a, .volume_id = volume_id, .vm_id = vm_id, .drive_id = drive_id,
+			.read_only = read_only};
+	if (!attach_tx(db, &c, err))
+		return false;
+	*out = c.att;
+	return true;
+}
+
 bool vd_store_attach(vd_db *db, vd_arena *a, const char *volume_id, const char *vm_id,
 		     const char *drive_id, bool read_only, Volumed__V1__Attachment **out, vd_error *err)
 {
@@ -206,16 +217,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static const char *type_of(const char *path)
-{
-	size_t n = strlen(path);
-	if (n > 5 && strcmp(path + n - 5, ".ext4") == 0)
-		return "ext4";
-	if (n > 6 && strcmp(path + n - 6, ".qcow2") == 0)
-		return "qcow2";
-	return "raw";
-}
-
 /* Cuts s to at most max characters without splitting a UTF-8 sequence. */
 static char *clip(vd_arena *a, const char *s, size_t max)
 {
@@ -252,7 +253,7 @@ static bool register_tx(vd_db *db, void *ctx, vd_error *err)
 				   ? vd_arena_printf(c->a, "Rootfs for VM: %s", vm_name)
 				   : vd_arena_printf(c->a, "Drive %s for VM: %s", c->drive_id, vm_name);
 	const char *size = vd_arena_printf(c->a, "%lld", (long long)c->size_bytes);
-	const char *ip[] = {id, name, desc, c->path, size, type_of(c->path), host};
+	const char *ip[] = {id, name, desc, c->path, size, vd_files_type_of(c->path), host};
 	if (!(r = vd_db_run(db, VD_SQL_VOLUME_INSERT_IF_ABSENT, ip, err)))
 		return false;
 	bool inserted = PQntuples(r) == 1;

@@ -78,8 +78,12 @@ static void duplicate_path(vd_db *db, const char *path, vd_error *err)
 bool vd_store_volume_create(vd_db *db, vd_arena *a, const vd_volume_new *v, Volumed__V1__Volume **out,
 			    vd_error *err)
 {
-	char id[VD_UUID_LEN + 1];
-	vd_store_new_id(id);
+	char made[VD_UUID_LEN + 1];
+	const char *id = v->id;
+	if (!id) {
+		vd_store_new_id(made);
+		id = made;
+	}
 	const char *size = vd_arena_printf(a, "%lld", (long long)v->size_bytes);
 	const char *p[] = {id, v->name, v->description, v->path, size, v->type, v->host_id};
 	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_INSERT, p, err);
