@@ -17,7 +17,7 @@
 static struct {
 	const char *listen, *database_url, *log_level;
 	const char *host_name, *host_address, *image_root, *storage_root, *volume_root;
-	int workers, max_message_bytes, shutdown_grace_ms, db_wait_seconds;
+	int workers, file_workers, max_message_bytes, shutdown_grace_ms, db_wait_seconds;
 } cfg;
 
 static const vd_opt options[] = {
@@ -27,6 +27,9 @@ static const vd_opt options[] = {
 	 "Postgres connection URL or key=value string", &cfg.database_url, 0, 0},
 	{"workers", "VOLUMED_WORKERS", VD_OPT_INT, "16",
 	 "worker threads, each with its own Postgres connection", &cfg.workers, 1, 1024},
+	{"file-workers", "VOLUMED_FILE_WORKERS", VD_OPT_INT, "4",
+	 "threads for calls that work on files (copies, mkfs, scans), so they never hold up the others",
+	 &cfg.file_workers, 1, 256},
 	{"max-message-bytes", "VOLUMED_MAX_MESSAGE_BYTES", VD_OPT_INT, "4194304",
 	 "largest request accepted (RESOURCE_EXHAUSTED above)", &cfg.max_message_bytes, 1024, 1 << 30},
 	{"shutdown-grace-ms", "VOLUMED_SHUTDOWN_GRACE_MS", VD_OPT_INT, "10000",
@@ -157,6 +160,7 @@ int main(int argc, char **argv)
 		.listen = cfg.listen,
 		.database_url = cfg.database_url,
 		.workers = cfg.workers,
+		.file_workers = cfg.file_workers,
 		.max_message_bytes = cfg.max_message_bytes,
 		.shutdown_grace_ms = cfg.shutdown_grace_ms,
 		.local = &local,

@@ -55,6 +55,8 @@ typedef struct call_ctx {
 	grpc_metadata trailer;
 	int ntrailers;
 	int cancelled;
+	struct timespec start;
+	struct call_ctx *next; /* in the file-work queue */
 } call_ctx;
 
 struct vd_rpc {
@@ -63,8 +65,16 @@ struct vd_rpc {
 	grpc_completion_queue *cq;
 	void *registered[VD_M_COUNT];
 	pthread_t *threads;
-	vd_db **dbs; /* each worker's connection, for cancelling at shutdown */
+	vd_db **dbs; /* every thread's connection, for cancelling at shutdown */
 	int nthreads;
+
+	/* File work (copies, mkfs, scans) runs on threads of its own, so a
+	 * burst of slow calls cannot take every worker from the fast ones. */
+	pthread_t *file_threads;
+	int nfile_threads;
+	call_ctx *queue_head, *queue_tail;
+	pthread_cond_t queue_ready;
+	bool queue_closed;
 	call_ctx shutdown_tag;
 
 	pthread_mutex_t lock;
@@ -223,51 +233,44 @@ static long usec_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000000L + (now.tv_nsec - t->tv_nsec) / 1000L;
 }
 
-static void handle_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
+static void method_name(const call_ctx *c, char *buf, size_t bufsz)
 {
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	post_request(s, c->method);
-
-	vd_call call = {.arena = arena, .db = db, .local = s->cfg.local};
-	char method_buf[256];
-	const char *method;
-	if (c->method == UNKNOWN_METHOD) {
-		size_t n = GRPC_SLICE_LENGTH(c->details.method);
-		if (n >= sizeof method_buf)
-			n = sizeof method_buf - 1;
-		memcpy(method_buf, GRPC_SLICE_START_PTR(c->details.method), n);
-		method_buf[n] = '\0';
-		for (size_t k = 0; k < n; k++)
-			if ((unsigned char)method_buf[k] < 0x21 || (unsigned char)method_buf[k] > 0x7e)
-				method_buf[k] = '?';
-		method = method_buf;
-		vd_error_set(&call.err, VD_UNKNOWN_METHOD, "unknown method %s", method);
-	} else {
-		call.method = (vd_method_id)c->method;
-		method = vd_methods[c->method].path;
-		if (gpr_time_cmp(c->deadline, gpr_now(c->deadline.clock_type)) < 0)
-			vd_error_set(&call.err, VD_DEADLINE_EXCEEDED, "deadline passed before the call was handled");
-		else if (decode(c, &call))
-			vd_service_dispatch(&call);
+	if (c->method != UNKNOWN_METHOD) {
+		snprintf(buf, bufsz, "%s", vd_methods[c->method].path);
+		return;
 	}
+	size_t n = GRPC_SLICE_LENGTH(c->details.method);
+	if (n >= bufsz)
+		n = bufsz - 1;
+	memcpy(buf, GRPC_SLICE_START_PTR(c->details.method), n);
+	buf[n] = '\0';
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)buf[k] < 0x21 || (unsigned char)buf[k] > 0x7e)
+			buf[k] = '?';
+}
 
+/* Answers the call with call->response or call->err in one batch, logs
+ * the call, and empties the arena. */
+static void reply(vd_rpc *s, call_ctx *c, vd_call *call)
+{
+	char method[256];
+	method_name(c, method, sizeof method);
 	grpc_op ops[4];
 	memset(ops, 0, sizeof ops);
 	int n = 0;
 	ops[n++].op = GRPC_OP_SEND_INITIAL_METADATA;
 	int code = VD_CODE_OK;
-	if (call.err.reason == VD_OK && call.response) {
-		c->reply = pack(call.response);
+	if (call->err.reason == VD_OK && call->response) {
+		c->reply = pack(call->response);
 		ops[n].op = GRPC_OP_SEND_MESSAGE;
 		ops[n++].data.send_message.send_message = c->reply;
 	} else {
-		if (call.err.reason == VD_OK) /* a handler forgot to answer */
-			vd_error_set(&call.err, VD_INTERNAL, "internal error: no response");
-		code = vd_reason_code(call.err.reason);
-		c->status_message = grpc_slice_from_copied_string(call.err.message);
+		if (call->err.reason == VD_OK) /* a handler forgot to answer */
+			vd_error_set(&call->err, VD_INTERNAL, "internal error: no response");
+		code = vd_reason_code(call->err.reason);
+		c->status_message = grpc_slice_from_copied_string(call->err.message);
 		c->trailer.key = grpc_slice_from_static_string(VD_STATUS_DETAILS_KEY);
-		c->trailer.value = status_details(arena, code, &call.err);
+		c->trailer.value = status_details(call->arena, code, &call->err);
 		c->ntrailers = 1;
 	}
 	ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
@@ -281,16 +284,64 @@ static void handle_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
 	char rid_buf[72];
 	const char *rid = metadata_value(&c->md, "x-request-id", rid_buf, sizeof rid_buf);
 	vd_log(VD_LOG_INFO, "call method=%s status=%s reason=%s duration_us=%ld request_id=%s", method,
-	       vd_code_name(code), code ? vd_reason_name(call.err.reason) : "-", usec_since(&start),
+	       vd_code_name(code), code ? vd_reason_name(call->err.reason) : "-", usec_since(&c->start),
 	       rid ? rid : "-");
 
 	c->state = CTX_REPLYING;
 	grpc_call_error e = grpc_call_start_batch(c->call, ops, (size_t)n, c, NULL);
-	vd_arena_reset(arena);
+	vd_arena_reset(call->arena);
 	if (e != GRPC_CALL_OK) {
 		vd_log(VD_LOG_WARN, "reply to %s failed to start: %d", method, e);
 		ctx_free(s, c);
 	}
+}
+
+/* Decodes and runs a call on this thread's arena and connection. */
+static void run_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
+{
+	vd_call call = {.arena = arena, .db = db, .local = s->cfg.local, .method = (vd_method_id)c->method};
+	if (decode(c, &call))
+		vd_service_dispatch(&call);
+	reply(s, c, &call);
+}
+
+static void handle_call(vd_rpc *s, call_ctx *c, vd_arena *arena, vd_db *db)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	post_request(s, c->method);
+
+	vd_call call = {.arena = arena, .db = db, .local = s->cfg.local};
+	if (c->method == UNKNOWN_METHOD) {
+		char method[256];
+		method_name(c, method, sizeof method);
+		vd_error_set(&call.err, VD_UNKNOWN_METHOD, "unknown method %s", method);
+		reply(s, c, &call);
+		return;
+	}
+	if (gpr_time_cmp(c->deadline, gpr_now(c->deadline.clock_type)) < 0) {
+		vd_error_set(&call.err, VD_DEADLINE_EXCEEDED, "deadline passed before the call was handled");
+		reply(s, c, &call);
+		return;
+	}
+	/* A peek at the request decides where it runs; the file thread decodes
+	 * it again into an arena of its own. */
+	call.method = (vd_method_id)c->method;
+	if (decode(c, &call) && vd_service_is_file_work(&call)) {
+		vd_arena_reset(arena);
+		pthread_mutex_lock(&s->lock);
+		c->next = NULL;
+		if (s->queue_tail)
+			s->queue_tail->next = c;
+		else
+			s->queue_head = c;
+		s->queue_tail = c;
+		pthread_cond_signal(&s->queue_ready);
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
+	if (call.err.reason == VD_OK)
+		vd_service_dispatch(&call);
+	reply(s, c, &call);
 }
 
 typedef struct worker_arg {
@@ -344,6 +395,48 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static void *file_worker(void *arg)
+{
+	vd_rpc *s = ((worker_arg *)arg)->s;
+	int index = ((worker_arg *)arg)->index;
+	free(arg);
+	vd_arena *arena = vd_arena_new();
+	vd_db *db = vd_db_new(s->cfg.database_url);
+	pthread_mutex_lock(&s->lock);
+	s->dbs[index] = db;
+	for (;;) {
+		while (!s->queue_head && !s->queue_closed)
+			pthread_cond_wait(&s->queue_ready, &s->lock);
+		call_ctx *c = s->queue_head;
+		if (!c)
+			break; /* closed and drained */
+		if (!(s->queue_head = c->next))
+			s->queue_tail = NULL;
+		pthread_mutex_unlock(&s->lock);
+		run_call(s, c, arena, db);
+		pthread_mutex_lock(&s->lock);
+	}
+	s->dbs[index] = NULL;
+	pthread_mutex_unlock(&s->lock);
+	vd_db_free(db);
+	vd_arena_free(arena);
+	return NULL;
+}
+
+static void start_thread(vd_rpc *s, pthread_t *t, void *(*fn)(void *), int index)
+{
+	worker_arg *wa = malloc(sizeof *wa);
+	if (!wa)
+		abort();
+	wa->s = s;
+	wa->index = index;
+	int e = pthread_create(t, NULL, fn, wa);
+	if (e) {
+		vd_log(VD_LOG_ERROR, "cannot start a thread: %s", strerror(e));
+		abort();
+	}
+}
+
 vd_rpc *vd_rpc_start(const vd_rpc_config *cfg, int *port)
 {
 	vd_rpc *s = calloc(1, sizeof *s);
@@ -353,6 +446,7 @@ vd_rpc *vd_rpc_start(const vd_rpc_config *cfg, int *port)
 	s->shutdown_tag.state = CTX_SHUTDOWN;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->changed, NULL);
+	pthread_cond_init(&s->queue_ready, NULL);
 
 	grpc_arg args[2];
 	args[0].type = GRPC_ARG_INTEGER;
@@ -390,21 +484,14 @@ vd_rpc *vd_rpc_start(const vd_rpc_config *cfg, int *port)
 	post_request(s, UNKNOWN_METHOD);
 
 	s->threads = calloc((size_t)cfg->workers, sizeof *s->threads);
-	s->dbs = calloc((size_t)cfg->workers, sizeof *s->dbs);
-	if (!s->threads || !s->dbs)
+	s->file_threads = calloc((size_t)cfg->file_workers, sizeof *s->file_threads);
+	s->dbs = calloc((size_t)(cfg->workers + cfg->file_workers), sizeof *s->dbs);
+	if (!s->threads || !s->file_threads || !s->dbs)
 		abort();
-	for (; s->nthreads < cfg->workers; s->nthreads++) {
-		worker_arg *wa = malloc(sizeof *wa);
-		if (!wa)
-			abort();
-		wa->s = s;
-		wa->index = s->nthreads;
-		int e = pthread_create(&s->threads[s->nthreads], NULL, worker, wa);
-		if (e) {
-			vd_log(VD_LOG_ERROR, "cannot start worker: %s", strerror(e));
-			abort();
-		}
-	}
+	for (; s->nthreads < cfg->workers; s->nthreads++)
+		start_thread(s, &s->threads[s->nthreads], worker, s->nthreads);
+	for (; s->nfile_threads < cfg->file_workers; s->nfile_threads++)
+		start_thread(s, &s->file_threads[s->nfile_threads], file_worker, cfg->workers + s->nfile_threads);
 	return s;
 }
 
@@ -434,7 +521,7 @@ void vd_rpc_stop(vd_rpc *s)
 		if (!cancelled)
 			vd_log(VD_LOG_WARN, "grace period over: cancelling %d remaining calls", s->live);
 		cancelled = true;
-		for (int i = 0; i < s->nthreads; i++)
+		for (int i = 0; i < s->nthreads + s->nfile_threads; i++)
 			if (s->dbs[i])
 				vd_db_cancel(s->dbs[i]);
 		pthread_mutex_unlock(&s->lock);
@@ -445,6 +532,13 @@ void vd_rpc_stop(vd_rpc *s)
 	}
 	pthread_mutex_unlock(&s->lock);
 
+	/* Every call is answered (live == 0), so the file queue is empty. */
+	pthread_mutex_lock(&s->lock);
+	s->queue_closed = true;
+	pthread_cond_broadcast(&s->queue_ready);
+	pthread_mutex_unlock(&s->lock);
+	for (int i = 0; i < s->nfile_threads; i++)
+		pthread_join(s->file_threads[i], NULL);
 	grpc_completion_queue_shutdown(s->cq);
 	for (int i = 0; i < s->nthreads; i++)
 		pthread_join(s->threads[i], NULL);
@@ -452,7 +546,9 @@ void vd_rpc_stop(vd_rpc *s)
 	grpc_completion_queue_destroy(s->cq);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->changed);
+	pthread_cond_destroy(&s->queue_ready);
 	free(s->threads);
+	free(s->file_threads);
 	free(s->dbs);
 	free(s);
 }

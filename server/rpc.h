@@ -11,6 +11,7 @@ typedef struct vd_rpc_config {
 	const char *listen;       /* HOST:PORT; port 0 picks a free one */
 	const char *database_url;
 	int workers;
+	int file_workers;         /* threads for calls that work on files */
 	int max_message_bytes;
 	int shutdown_grace_ms;    /* in-flight calls get this long, then are cancelled */
 	const vd_local *local;    /* outlives the server */

@@ -522,6 +522,26 @@ static const handler handlers[VD_M_COUNT] = {
 	[VD_M_LIST_IMAGES] = list_images,
 };
 
+bool vd_service_is_file_work(const vd_call *c)
+{
+	const void *q = c->request;
+	switch (c->method) {
+	case VD_M_RESIZE_VOLUME:
+	case VD_M_CLONE_VOLUME:
+	case VD_M_SCAN_HOST:
+	case VD_M_LIST_IMAGES:
+		return true;
+	case VD_M_CREATE_VOLUME:
+		return ((const Volumed__V1__CreateVolumeRequest *)q)->provision;
+	case VD_M_DELETE_VOLUME:
+		return ((const Volumed__V1__DeleteVolumeRequest *)q)->delete_file;
+	case VD_M_CREATE_VM:
+		return *((const Volumed__V1__CreateVmRequest *)q)->rootfs_image_id != '\0';
+	default:
+		return false;
+	}
+}
+
 void vd_service_dispatch(vd_call *c)
 {
 	handlers[c->method](c);

@@ -23,6 +23,10 @@ typedef struct vd_call {
  * call->response and call->err is set. */
 void vd_service_dispatch(vd_call *call);
 
+/* True for a decoded call that will work on files (copies, mkfs, scans):
+ * those run on threads of their own. */
+bool vd_service_is_file_work(const vd_call *call);
+
 /* Checks every string field of a decoded message (recursively) for valid
  * UTF-8, naming the first bad field. */
 bool vd_service_check_strings(const ProtobufCMessage *m, vd_error *err);
