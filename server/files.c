@@ -453,15 +453,12 @@ bool vd_files_remove(const vd_place *p, vd_error *err)
 	return ok;
 }
 
-int64_t vd_files_size(const vd_place *p, const char *type)
+/* The size of an open regular file as a volume of this type. */
+static int64_t size_of(int fd, const char *type)
 {
-	vd_error ignored = {0};
-	const char *leaf;
-	int fd = open_file(p, O_RDONLY, NULL, &leaf, &ignored);
-	if (fd < 0)
-		return -1;
 	struct stat st;
-	fstat(fd, &st);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
 	int64_t size = st.st_size;
 	/* A qcow2 header: magic "QFI\xfb", then the virtual size at byte 24. */
 	unsigned char h[32];
@@ -472,6 +469,27 @@ int64_t vd_files_size(const vd_place *p, const char *type)
 			v = v << 8 | h[i];
 		size = (int64_t)v;
 	}
+	return size;
+}
+
+int64_t vd_files_size(const vd_place *p, const char *type)
+{
+	vd_error ignored = {0};
+	const char *leaf;
+	int fd = open_file(p, O_RDONLY, NULL, &leaf, &ignored);
+	if (fd < 0)
+		return -1;
+	int64_t size = size_of(fd, type);
+	close(fd);
+	return size;
+}
+
+int64_t vd_files_size_at(const char *path, const char *type)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int64_t size = size_of(fd, type);
 	close(fd);
 	return size;
 }

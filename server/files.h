@@ -69,6 +69,10 @@ bool vd_files_remove(const vd_place *p, vd_error *err);
  * not a regular file. */
 int64_t vd_files_size(const vd_place *p, const char *type);
 
+/* The same for a path anywhere (read-only, for registration, which may
+ * name files outside the roots); symlinks at the end are not followed. */
+int64_t vd_files_size_at(const char *path, const char *type);
+
 /* The volume type a file name implies: .ext4, .qcow2, else raw. */
 const char *vd_files_type_of(const char *name);
 

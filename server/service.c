@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "check.h"
 #include "images.h"
@@ -283,9 +282,11 @@ static void register_volume(vd_call *c)
 	    !vd_check_path(&c->err, c->arena, "path", q->path, &path) ||
 	    !vd_check_drive_id(&c->err, "drive_id", drive))
 		return;
-	/* The size of the file when this server can see it; 0 otherwise. */
-	struct stat st;
-	int64_t size = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
+	/* The size of the file when this server can see it (a qcow2's virtual
+	 * size); 0 otherwise. */
+	int64_t size = vd_files_size_at(path, vd_files_type_of(path));
+	if (size < 0)
+		size = 0;
 	Volumed__V1__Volume *v;
 	if (ready(c) && vd_store_register(c->db, c->arena, vm, path, drive, size, &v, &c->err))
 		c->response = &v->base;
