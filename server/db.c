@@ -89,16 +89,20 @@ void vd_db_cancel(vd_db *db)
 	pthread_mutex_unlock(&db->cancel_lock);
 }
 
-/* An idle connection has nothing to read. If the socket is readable or hung
- * up, the server has sent something unprompted (a shutdown notice) or gone:
- * let libpq read it so PQstatus tells the truth before we use it. */
+/* An idle connection has nothing to read: volumed never LISTENs, so the
+ * only thing a server sends unprompted is the notice that it is closing the
+ * connection (shutdown, restart, terminated backend). If the socket is
+ * readable or hung up, the connection is finished: drop it now and connect
+ * afresh, rather than fail this call on it. (libpq would read the notice
+ * and still report CONNECTION_OK until a later read meets the EOF.) */
 static void notice_hangup(vd_db *db)
 {
 	struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
-	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
-		return;
-	if (!PQconsumeInput(db->conn) || PQstatus(db->conn) != CONNECTION_OK)
+	if (p.fd >= 0 && poll(&p, 1, 0) > 0) {
+		vd_log(VD_LOG_INFO, "database closed an idle connection; reconnecting");
 		drop(db);
+		db->last_outage = true;
+	}
 }
 
 static bool unavailable(vd_db *db, vd_error *err, const char *what)
