@@ -36,7 +36,7 @@ vc_client *vc_client_new(const char *target, const vc_options *opts)
 	/* Reconnect quickly after volumed restarts: the default backoff
 	 * (1 s growing to 2 min) would keep a gateway answering 503 long after
 	 * volumed is back. */
-	grpc_arg args[5];
+	grpc_arg args[6];
 	int n = 0;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
 	args[n++].value.integer = 100;
@@ -46,6 +46,10 @@ vc_client *vc_client_new(const char *target, const vc_options *opts)
 	args[n++].value.integer = 1000;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,
 	args[n++].value.integer = opts->max_message_bytes > 0 ? opts->max_message_bytes : 16 << 20;
+	/* Spread calls over every address the name resolves to (several
+	 * volumed replicas behind one DNS name); one address works as before. */
+	args[n].type = GRPC_ARG_STRING, args[n].key = GRPC_ARG_LB_POLICY_NAME,
+	args[n++].value.string = "round_robin";
 	if (opts->own_connection)
 		args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL,
 		args[n++].value.integer = 1;
