@@ -12,6 +12,7 @@ packages=(
   postgresql postgresql-contrib
   # tests: an independent gRPC client, an HTTP client library, fuzzing
   python3 python3-grpcio python3-protobuf libcurl4-openssl-dev curl clang libclang-rt-14-dev
+  python3-yaml  # tests: tests/cli/check_docker.py parses docker/docker-compose.yml
   # files volumes are made of
   e2fsprogs qemu-utils
   # benchmarks
