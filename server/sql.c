@@ -127,10 +127,12 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  "SELECT " VM_COLS " FROM vm WHERE ($1::uuid IS NULL OR host_id = $1::uuid)"
 	  " AND (created_at, id) > ($2::timestamptz, $3::uuid)"
 	  " ORDER BY created_at, id LIMIT $4::int", 4),
-	/* KEY SHARE keeps the VM from being deleted under a registration
-	 * without blocking other registrations for it. */
+	/* No lock here: a registration takes the volume's row lock first and
+	 * the VM's (KEY SHARE, through the attachment's foreign key) second,
+	 * in the order every writer uses (store_attach.c). A VM deleted in
+	 * between fails that foreign key: VM_NOT_FOUND, and nothing stays. */
 	S(VD_SQL_VM_FOR_REGISTER,
-	  "SELECT name, host_id FROM vm WHERE id = $1 FOR KEY SHARE", 1),
+	  "SELECT name, host_id FROM vm WHERE id = $1", 1),
 	/* DeleteVm locks the volumes it will detach in id order before the
 	 * cascade touches them, so concurrent deletions do not deadlock and
 	 * attaches (which lock the volume first too) queue behind it. */
