@@ -131,39 +131,43 @@ bool vd_store_volume_confirm_status(vd_db *db, vd_arena *a, const char *id,
 	return true;
 }
 
+/* The delete itself is the check (attachment_count = 0, re-evaluated on
+ * the latest row version if an attach commits first), so there is no
+ * window between looking and deleting. It runs as a transaction so that a
+ * deadlock it is caught in while queued behind the volume's row lock (the
+ * victim may be any waiter) is retried like any other, and so is a volume
+ * detached between the delete and the look at its holder. */
+static bool volume_delete_tx(vd_db *db, void *ctx, vd_error *err)
+{
+	const char *id = ctx, *p[] = {id};
+	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_DELETE, p, err);
+	if (!r)
+		return false;
+	int deleted = PQntuples(r);
+	PQclear(r);
+	if (deleted)
+		return true;
+	if (!(r = vd_db_run(db, VD_SQL_VOLUME_HOLDER, p, err)))
+		return false;
+	char holder[VD_UUID_LEN + 1] = "";
+	bool exists = PQntuples(r) == 1;
+	if (exists)
+		vd_row_uuid(r, 0, 1, holder);
+	PQclear(r);
+	if (!exists) {
+		vd_error_set(err, VD_VOLUME_NOT_FOUND, "volume %s not found", id);
+		vd_error_meta(err, "volume_id", id);
+		return false;
+	}
+	if (holder[0]) {
+		vd_error_set(err, VD_VOLUME_ATTACHED, "volume %s is attached to vm %s; detach it first", id, holder);
+		vd_error_meta(err, "vm_id", holder);
+		return false;
+	}
+	return vd_db_retry(db); /* detached meanwhile: delete again */
+}
+
 bool vd_store_volume_delete(vd_db *db, const char *id, vd_error *err)
 {
-	const char *p[] = {id};
-	/* The delete itself is the check (attachment_count = 0, re-evaluated on
-	 * the latest row version if an attach commits first), so there is no
-	 * window between looking and deleting. The loop only matters when the
-	 * volume is detached between the delete and the look at its holder. */
-	for (int attempt = 0; attempt < 3; attempt++) {
-		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_DELETE, p, err);
-		if (!r)
-			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
-		int deleted = PQntuples(r);
-		PQclear(r);
-		if (deleted)
-			return true;
-		if (!(r = vd_db_run(db, VD_SQL_VOLUME_HOLDER, p, err)))
-			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
-		char holder[VD_UUID_LEN + 1] = "";
-		bool exists = PQntuples(r) == 1;
-		if (exists)
-			vd_row_uuid(r, 0, 1, holder);
-		PQclear(r);
-		if (!exists) {
-			vd_error_set(err, VD_VOLUME_NOT_FOUND, "volume %s not found", id);
-			vd_error_meta(err, "volume_id", id);
-			return false;
-		}
-		if (holder[0]) {
-			vd_error_set(err, VD_VOLUME_ATTACHED,
-				     "volume %s is attached to vm %s; detach it first", id, holder);
-			vd_error_meta(err, "vm_id", holder);
-			return false;
-		}
-	}
-	return vd_error_set(err, VD_DATABASE_UNAVAILABLE, "volume %s kept changing, try again", id);
+	return vd_db_transact(db, volume_delete_tx, (void *)id, err);
 }
