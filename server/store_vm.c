@@ -32,42 +32,45 @@ bool vd_store_vm_create(vd_db *db, vd_arena *a, const char *id, const char *name
 		id = made;
 	}
 	const char *p[] = {id, name, host_id};
-	PGresult *r = vd_db_run(db, VD_SQL_VM_INSERT, p, err);
-	if (!r) {
-		if (err->reason != VD_OK)
-			return false;
-		if (strcmp(vd_db_constraint(db), VD_C_VM_HOST) == 0) {
-			vd_error_set(err, VD_HOST_NOT_FOUND, "host %s not found", host_id);
-			vd_error_meta(err, "host_id", host_id);
-			return false;
+	/* Insert, or else find the VM that has the id: the same request again
+	 * is a retry and gets the VM it made; anything else is a clash. A VM
+	 * deleted between the two statements has freed the id, so insert
+	 * again (a few times: ids do not churn for ever). */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		PGresult *r = vd_db_run(db, VD_SQL_VM_INSERT, p, err);
+		if (!r) {
+			if (err->reason != VD_OK)
+				return false;
+			if (strcmp(vd_db_constraint(db), VD_C_VM_HOST) == 0) {
+				vd_error_set(err, VD_HOST_NOT_FOUND, "host %s not found", host_id);
+				vd_error_meta(err, "host_id", host_id);
+				return false;
+			}
+			return vd_db_unexpected(db, err);
 		}
-		return vd_db_unexpected(db, err);
-	}
-	bool inserted = PQntuples(r) == 1;
-	if (inserted)
-		*out = vd_row_vm(a, r, 0);
-	PQclear(r);
-	if (inserted)
-		return true;
+		bool inserted = PQntuples(r) == 1;
+		if (inserted)
+			*out = vd_row_vm(a, r, 0);
+		PQclear(r);
+		if (inserted)
+			return true;
 
-	/* The id exists: the same request again is a retry and gets the VM it
-	 * made; anything else is a clash. */
-	Volumed__V1__Vm *old;
-	if (!vd_store_vm_get(db, a, id, &old, err)) {
-		if (err->reason == VD_VM_NOT_FOUND) { /* deleted in between */
-			vd_error_clear(err);
-			vd_error_set(err, VD_DUPLICATE_ID, "vm id %s was just in use, try again", id);
+		Volumed__V1__Vm *old;
+		if (vd_store_vm_get(db, a, id, &old, err)) {
+			if (strcmp(old->name, name) == 0 && strcmp(old->host_id, host_id) == 0) {
+				*out = old;
+				return true;
+			}
+			vd_error_set(err, VD_DUPLICATE_ID, "vm id %s is already taken by vm \"%s\" on host %s", id,
+				     old->name, old->host_id);
+			vd_error_meta(err, "field", "id");
+			return false;
 		}
-		return false;
+		if (err->reason != VD_VM_NOT_FOUND)
+			return false;
+		vd_error_clear(err); /* deleted in between: the id is free again */
 	}
-	if (strcmp(old->name, name) == 0 && strcmp(old->host_id, host_id) == 0) {
-		*out = old;
-		return true;
-	}
-	vd_error_set(err, VD_DUPLICATE_ID, "vm id %s is already taken by vm \"%s\" on host %s", id,
-		     old->name, old->host_id);
-	vd_error_meta(err, "field", "id");
-	return false;
+	return vd_error_set(err, VD_DUPLICATE_ID, "vm id %s keeps being taken and freed, try again", id);
 }
 
 bool vd_store_vm_list(vd_db *db, vd_arena *a, const char *host_id, vd_page *page, Volumed__V1__Vm ***out,
