@@ -118,3 +118,76 @@ bool vd_check_page_size(vd_error *err, int32_t value, int *out)
 	*out = value == 0 ? VD_PAGE_SIZE_DEFAULT : value > VD_PAGE_SIZE_MAX ? VD_PAGE_SIZE_MAX : value;
 	return true;
 }
+
+static bool read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return true;
+	}
+	return false;
+}
+
+static int wire_type_of(const ProtobufCFieldDescriptor *f)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return 1;
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_FLOAT:
+		return 5;
+	case PROTOBUF_C_TYPE_STRING:
+	case PROTOBUF_C_TYPE_BYTES:
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return 2;
+	default:
+		return 0; /* the varint types, bool and enum among them */
+	}
+}
+
+static bool check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+			   int depth)
+{
+	const uint8_t *end = p + len;
+	while (p < end) {
+		uint64_t key, n = 0;
+		if (!read_varint(&p, end, &key))
+			return true;
+		int wt = (int)(key & 7);
+		const uint8_t *value = p;
+		if ((wt == 0 && !read_varint(&p, end, &n)) || (wt == 1 && end - p < 8) || (wt == 5 && end - p < 4) ||
+		    (wt == 2 && (!read_varint(&p, end, &n) || n > (uint64_t)(end - p))) || wt == 3 || wt == 4 ||
+		    wt > 5)
+			return true; /* damaged: protobuf-c refuses it */
+		value = wt == 2 ? p : value;
+		p += wt == 1 ? 8 : wt == 5 ? 4 : wt == 2 ? n : 0;
+		const ProtobufCFieldDescriptor *f =
+			key >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3)) : NULL;
+		if (!f)
+			continue; /* unknown fields are skipped, as proto3 says */
+		bool packed = wt == 2 && f->label == PROTOBUF_C_LABEL_REPEATED && wire_type_of(f) != 2;
+		if (wt != wire_type_of(f) && !packed)
+			return vd_error_set(err, VD_MALFORMED_REQUEST, "field %s has wire type %d, not %d", f->name, wt,
+					    wire_type_of(f));
+		if (f->type == PROTOBUF_C_TYPE_STRING && memchr(value, 0, n)) {
+			vd_error_set(err, VD_INVALID_FIELD, "invalid %s: must not contain NUL", f->name);
+			vd_error_meta(err, "field", f->name);
+			return false;
+		}
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE && depth < 32 &&
+		    !check_encoding(err, f->descriptor, value, n, depth + 1))
+			return false;
+	}
+	return true;
+}
+
+bool vd_check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len)
+{
+	return check_encoding(err, d, data, len, 0);
+}

@@ -31,6 +31,12 @@ bool vd_check_utf8(vd_error *err, const char *field, const char *value);
 bool vd_check_drive_id(vd_error *err, const char *field, const char *value);
 /* A clean absolute path (see path.h); *out is the normalised copy. */
 bool vd_check_path(vd_error *err, vd_arena *a, const char *field, const char *value, char **out);
+/* What protobuf-c does not check in an encoded message of type d: that
+ * each known field comes with its type's wire type (protobuf-c reads a bool
+ * from any), and that no string holds a NUL (protobuf-c hands strings to C
+ * NUL-terminated, so the rest would be silently cut off). Nested messages
+ * are walked too. Structural damage is left to protobuf_c_message_unpack. */
+bool vd_check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len);
 /* page_size: negative refused, 0 -> default, above the maximum -> maximum. */
 bool vd_check_page_size(vd_error *err, int32_t value, int *out);
 

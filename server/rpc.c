@@ -31,6 +31,7 @@
 #include "google/protobuf/any.pb-c.h"
 #include "google/rpc/error_details.pb-c.h"
 #include "google/rpc/status.pb-c.h"
+#include "check.h"
 #include "log.h"
 #include "service.h"
 
@@ -215,6 +216,10 @@ static bool decode(call_ctx *c, vd_call *call)
 		return vd_error_set(&call->err, VD_MALFORMED_REQUEST, "request message unreadable");
 	grpc_slice slice = grpc_byte_buffer_reader_readall(&reader);
 	grpc_byte_buffer_reader_destroy(&reader);
+	if (!vd_check_encoding(&call->err, m->request, GRPC_SLICE_START_PTR(slice), GRPC_SLICE_LENGTH(slice))) {
+		grpc_slice_unref(slice);
+		return false;
+	}
 	ProtobufCAllocator alloc;
 	vd_arena_protobuf(call->arena, &alloc);
 	call->request = protobuf_c_message_unpack(m->request, &alloc, GRPC_SLICE_LENGTH(slice),
