@@ -138,6 +138,22 @@ int vd_code_exit(int code)
 	}
 }
 
+/* After a truncating snprintf: drops a UTF-8 sequence cut short at the end,
+ * so a long quoted value never makes the message invalid UTF-8 (which
+ * strict protobuf decoders refuse in google.rpc.Status). */
+static void utf8_cut(char *s)
+{
+	size_t n = strlen(s), lead = n;
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || (unsigned char)s[lead - 1] < 0xc0)
+		return;
+	unsigned char c = (unsigned char)s[lead - 1];
+	size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (n - (lead - 1) < need)
+		s[lead - 1] = '\0';
+}
+
 bool vd_error_set(vd_error *err, vd_reason reason, const char *fmt, ...)
 {
 	if (!err || err->reason != VD_OK)
@@ -146,8 +162,10 @@ bool vd_error_set(vd_error *err, vd_reason reason, const char *fmt, ...)
 	err->nmeta = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof err->message)
+		utf8_cut(err->message);
 	return false;
 }
 
@@ -156,7 +174,9 @@ void vd_error_meta(vd_error *err, const char *key, const char *value)
 	if (!err || err->nmeta >= VD_ERROR_META_MAX)
 		return;
 	snprintf(err->meta[err->nmeta].key, sizeof err->meta[0].key, "%s", key);
-	snprintf(err->meta[err->nmeta].value, sizeof err->meta[0].value, "%s", value);
+	if (snprintf(err->meta[err->nmeta].value, sizeof err->meta[0].value, "%s", value) >=
+	    (int)sizeof err->meta[0].value)
+		utf8_cut(err->meta[err->nmeta].value);
 	err->nmeta++;
 }
 
