@@ -382,6 +382,21 @@ static void schema_holds_the_invariants(void)
 	           "('" VOL2 "', 'v2', '/srv/sql/v2.ext4', 1, 'ext4', '" HOST "'), "
 	           "('" VOL3 "', 'v3', '/srv/sql/v3.ext4', 1, 'ext4', '" HOST "')");
 
+	/* Paths are clean in the database too (invariant 6). */
+	static const char *const unclean[] = {"/srv/../etc/shadow", "/srv/./a", "/srv//a", "/srv/a/", "/srv/..",
+					      "relative/a", "/srv/a\tb", "/"};
+	for (size_t i = 0; i < sizeof unclean / sizeof *unclean; i++) {
+		char sql[512];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO volume (id, name, path, size_bytes, type, host_id) VALUES "
+			 "(gen_random_uuid(), 'unclean', E'%s', 1, 'raw', '" HOST "')",
+			 unclean[i]);
+		EXPECT_SQLSTATE(c, sql, "23514");
+	}
+	exec_ok(c, "INSERT INTO volume (id, name, path, size_bytes, type, host_id) VALUES "
+		   "(gen_random_uuid(), 'odd but clean', '/srv/...x/..a b.img', 1, 'raw', '" HOST "')");
+	exec_ok(c, "DELETE FROM volume WHERE name = 'odd but clean'");
+
 	/* Status is derived: it cannot be written, not even on insert. */
 	EXPECT_SQLSTATE(c, "UPDATE volume SET status = 'attached' WHERE id = '" VOL1 "'", "428C9");
 	EXPECT_SQLSTATE(c,
