@@ -1,0 +1,170 @@
+/* call.c - one volumed call per request, and the JSON shape of each
+ * answer: objects, plain arrays for lists (the next page token goes into
+ * a header), Location for what was created. */
+#include "call.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+
+typedef json_t *(*render_fn)(const ProtobufCMessage *m, gw_reply *r);
+
+static json_t *volume(const ProtobufCMessage *m, gw_reply *r)
+{
+	return gw_json_volume((const Volumed__V1__Volume *)m);
+}
+
+static json_t *attachment(const ProtobufCMessage *m, gw_reply *r)
+{
+	return gw_json_attachment((const Volumed__V1__Attachment *)m);
+}
+
+static json_t *host(const ProtobufCMessage *m, gw_reply *r)
+{
+	return gw_json_host((const Volumed__V1__Host *)m);
+}
+
+static json_t *vm(const ProtobufCMessage *m, gw_reply *r)
+{
+	return gw_json_vm((const Volumed__V1__Vm *)m);
+}
+
+static void next_page(gw_reply *r, const char *token)
+{
+	snprintf(r->next_page_token, sizeof r->next_page_token, "%s", token ? token : "");
+}
+
+static json_t *volume_list(const ProtobufCMessage *m, gw_reply *r)
+{
+	const Volumed__V1__ListVolumesResponse *l = (const Volumed__V1__ListVolumesResponse *)m;
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_volumes; i++)
+		json_array_append_new(a, gw_json_volume(l->volumes[i]));
+	next_page(r, l->next_page_token);
+	return a;
+}
+
+static json_t *attachment_list(const ProtobufCMessage *m, gw_reply *r)
+{
+	const Volumed__V1__ListAttachmentsResponse *l = (const Volumed__V1__ListAttachmentsResponse *)m;
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_attachments; i++)
+		json_array_append_new(a, gw_json_attachment(l->attachments[i]));
+	next_page(r, l->next_page_token);
+	return a;
+}
+
+static json_t *host_list(const ProtobufCMessage *m, gw_reply *r)
+{
+	const Volumed__V1__ListHostsResponse *l = (const Volumed__V1__ListHostsResponse *)m;
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_hosts; i++)
+		json_array_append_new(a, gw_json_host(l->hosts[i]));
+	next_page(r, l->next_page_token);
+	return a;
+}
+
+static json_t *vm_list(const ProtobufCMessage *m, gw_reply *r)
+{
+	const Volumed__V1__ListVmsResponse *l = (const Volumed__V1__ListVmsResponse *)m;
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_vms; i++)
+		json_array_append_new(a, gw_json_vm(l->vms[i]));
+	next_page(r, l->next_page_token);
+	return a;
+}
+
+/* The answer to each op when volumed says OK. The response message type
+ * is the method's (vd_methods), so each renderer knows what it gets. */
+static const struct {
+	int http;
+	render_fn render;     /* NULL: no body */
+	const char *location; /* prefix of the Location of what was created */
+	bool read;            /* changes nothing, so it may be sent twice */
+} answers[GW_OP_COUNT] = {
+	[GW_OP_LIST_VOLUMES] = {200, volume_list, NULL, true},
+	[GW_OP_GET_VOLUME] = {200, volume, NULL, true},
+	[GW_OP_CREATE_VOLUME] = {201, volume, "/v1/volumes/", false},
+	[GW_OP_UPDATE_VOLUME_STATUS] = {200, volume, NULL, false},
+	[GW_OP_DELETE_VOLUME] = {204, NULL, NULL, false},
+	[GW_OP_ATTACH_VOLUME] = {200, attachment, NULL, false},
+	[GW_OP_DETACH_VOLUME] = {200, volume, NULL, false},
+	[GW_OP_LIST_ATTACHMENTS] = {200, attachment_list, NULL, true},
+	[GW_OP_REGISTER_VOLUME] = {200, volume, NULL, false},
+	[GW_OP_CREATE_HOST] = {201, host, "/v1/hosts/", false},
+	[GW_OP_GET_HOST] = {200, host, NULL, true},
+	[GW_OP_LIST_HOSTS] = {200, host_list, NULL, true},
+	[GW_OP_DELETE_HOST] = {204, NULL, NULL, false},
+	[GW_OP_CREATE_VM] = {201, vm, "/v1/vms/", false},
+	[GW_OP_GET_VM] = {200, vm, NULL, true},
+	[GW_OP_LIST_VMS] = {200, vm_list, NULL, true},
+	[GW_OP_DELETE_VM] = {204, NULL, NULL, false},
+	[GW_OP_HEALTH] = {200, NULL, NULL, true},
+};
+
+/* Calls volumed. A read whose call never got an answer from volumed (the
+ * connection was lost under it, as when a volumed behind a balancer
+ * restarts) is sent once more at once: it changes nothing, and the second
+ * try usually finds a live connection. Writes are not retried here, as
+ * the gateway cannot know whether the first one was carried out. */
+static int call(vc_client *c, const gw_request *q, ProtobufCMessage **resp, const vc_call_opts *o,
+		vc_status *st)
+{
+	int code = vc_call(c, q->rpc, &q->msg.base, resp, o, st);
+	if (code != VD_CODE_OK && answers[q->op].read && !st->reason[0] &&
+	    (code == VD_CODE_UNAVAILABLE || code == VD_CODE_CANCELLED))
+		code = vc_call(c, q->rpc, &q->msg.base, resp, o, st);
+	return code;
+}
+
+/* /healthz: volumed answers the health check itself, and says
+ * NOT_SERVING when Postgres does not answer it. */
+static void health(vc_client *c, const gw_request *q, const vc_call_opts *o, gw_reply *r)
+{
+	vc_status st;
+	ProtobufCMessage *resp = NULL;
+	if (call(c, q, &resp, o, &st) != VD_CODE_OK) {
+		gw_reply_status(r, &st);
+		return;
+	}
+	const Grpc__Health__V1__HealthCheckResponse *h = (const Grpc__Health__V1__HealthCheckResponse *)resp;
+	if (h->status != GRPC__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING) {
+		vd_error err = {0};
+		vd_error_set(&err, VD_DATABASE_UNAVAILABLE,
+			     "volumed is up but not serving: Postgres is unreachable");
+		gw_reply_error(r, &err);
+	} else {
+		json_t *body = json_object();
+		json_object_set_new(body, "status", json_string("SERVING"));
+		gw_reply_json(r, 200, body);
+	}
+	vc_free(resp);
+}
+
+void gw_call(vc_client *c, const gw_request *q, const vc_call_opts *o, gw_reply *r)
+{
+	if (q->op == GW_OP_OPTIONS) {
+		gw_reply_json(r, 204, NULL);
+		return;
+	}
+	if (q->op == GW_OP_HEALTH) {
+		health(c, q, o, r);
+		return;
+	}
+	vc_status st;
+	ProtobufCMessage *resp = NULL;
+	if (call(c, q, &resp, o, &st) != VD_CODE_OK) {
+		gw_reply_status(r, &st);
+		return;
+	}
+	json_t *body = answers[q->op].render ? answers[q->op].render(resp, r) : NULL;
+	gw_reply_json(r, answers[q->op].http, body);
+	if (answers[q->op].location) {
+		const ProtobufCFieldDescriptor *f =
+			protobuf_c_message_descriptor_get_field_by_name(resp->descriptor, "id");
+		const char *id = f ? *(const char *const *)((const char *)resp + f->offset) : "";
+		snprintf(r->location, sizeof r->location, "%s%s", answers[q->op].location, id);
+	}
+	vc_free(resp);
+}
