@@ -35,13 +35,16 @@ vc_client *vc_client_new(const char *target, const vc_options *opts)
 
 	/* Reconnect quickly after volumed restarts: the default backoff
 	 * (1 s growing to 2 min) would keep a gateway answering 503 long after
-	 * volumed is back. */
+	 * volumed is back. The first retry comes after 100 ms and none later
+	 * than 1 s; the minimum stays 1 s because gRPC also uses it as the
+	 * connect timeout, and 100 ms is too short for a loaded machine's
+	 * handshake. */
 	grpc_arg args[6];
 	int n = 0;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
 	args[n++].value.integer = 100;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
-	args[n++].value.integer = 100;
+	args[n++].value.integer = 1000;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
 	args[n++].value.integer = 1000;
 	args[n].type = GRPC_ARG_INTEGER, args[n].key = GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH,

@@ -382,9 +382,9 @@ void th_uuid(char out[37])
 
 const char *th_fmt(const char *fmt, ...)
 {
-	static __thread char bufs[8][1024];
+	static __thread char bufs[32][1024];
 	static __thread int next;
-	char *b = bufs[next++ % 8];
+	char *b = bufs[next++ % 32];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(b, sizeof bufs[0], fmt, ap);

@@ -54,7 +54,8 @@ void th_proc_stop(th_proc *p);
 
 /* A fresh random UUID string. */
 void th_uuid(char out[37]);
-/* A printf into a static rotating buffer (for building names and paths). */
+/* A printf into a rotating buffer (32 per thread, for building names and
+ * paths in place); copy the result to keep it longer. */
 const char *th_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
