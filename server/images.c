@@ -61,6 +61,14 @@ bool vd_images_list(vd_arena *a, const char *root, const char *host_id, Volumed_
 		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
+		/* Names go out as protobuf strings, which must be UTF-8; a name
+		 * with control characters could never be a volume path either. */
+		size_t len = strlen(e->d_name);
+		bool clean = vd_utf8_valid(e->d_name, len);
+		for (size_t k = 0; clean && k < len; k++)
+			clean = (unsigned char)e->d_name[k] >= 0x20 && e->d_name[k] != 0x7f;
+		if (!clean)
+			continue;
 		Volumed__V1__ImageKind kind = kind_of(e->d_name);
 		if (kind == VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_UNSPECIFIED)
 			continue;

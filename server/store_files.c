@@ -21,6 +21,7 @@
 
 #include "images.h"
 #include "log.h"
+#include "path.h"
 
 bool vd_store_host_ensure(vd_db *db, vd_arena *a, const char *name, const char *address,
 			  Volumed__V1__Host **out, vd_error *err)
@@ -441,6 +442,15 @@ static bool volume_file_name(const char *name)
 	return false;
 }
 
+/* A path the registry can hold: clean by the same rule as requests. */
+static bool registrable(const char *path)
+{
+	size_t n = strlen(path);
+	char buf[VD_PATH_MAX + 1];
+	const char *why;
+	return n <= VD_PATH_MAX && vd_path_normalize(path, n, buf, &why) && strcmp(buf, path) == 0;
+}
+
 /* Collects volume files below dir (never through symlinks), depth levels. */
 static void walk(vd_arena *a, int dirfd, const char *path, int depth, path_list *out)
 {
@@ -456,6 +466,13 @@ static void walk(vd_arena *a, int dirfd, const char *path, int depth, path_list 
 		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		char *child = vd_arena_printf(a, "%s/%s", path, e->d_name);
+		if (!registrable(child)) {
+			/* A name is whatever bytes someone chose; one that cannot be a
+			 * volume path (not UTF-8, a control character) is skipped, never
+			 * sent to SQL, so it cannot take the whole scan down. */
+			vd_log(VD_LOG_WARN, "scan: skipping a file whose name cannot be a volume path under %s", path);
+			continue;
+		}
 		if (S_ISREG(st.st_mode) && volume_file_name(e->d_name)) {
 			push(a, out, child);
 		} else if (S_ISDIR(st.st_mode) && depth > 0) {
@@ -540,6 +557,47 @@ static Volumed__V1__Volume **load(vd_db *db, vd_arena *a, path_list *ids, size_t
 	return vols;
 }
 
+typedef struct register_ctx {
+	vd_arena *a;
+	const vd_local *l;
+	path_list *paths;
+	Volumed__V1__ScanHostResponse *out;
+} register_ctx;
+
+/* Registers the files a scan found, all or none: a scan that fails has
+ * registered nothing. */
+static bool register_found_tx(vd_db *db, void *ctx, vd_error *err)
+{
+	register_ctx *c = ctx;
+	vd_arena *a = c->a;
+	const vd_local *l = c->l;
+	path_list *unknown_list = c->paths;
+	Volumed__V1__ScanHostResponse *out = c->out;
+	out->n_registered = 0;
+	out->registered = vd_arena_alloc(a, (unknown_list->n ? unknown_list->n : 1) * sizeof *out->registered);
+	for (size_t i = 0; i < unknown_list->n; i++) {
+		vd_place place;
+		if (!vd_files_place(&l->roots, NULL, unknown_list->items[i], NULL, &place, err))
+			return false;
+		const char *type = vd_files_type_of(unknown_list->items[i]);
+		int64_t size = vd_files_size(&place, type);
+		if (size < 0) /* gone since the walk */
+			continue;
+		char vid[VD_UUID_LEN + 1];
+		vd_store_new_id(vid);
+		const char *name = strrchr(unknown_list->items[i], '/') + 1;
+		const char *p[] = {vid, vd_arena_printf(a, "%.255s", name), "Registered by a host scan",
+				   unknown_list->items[i], vd_arena_printf(a, "%lld", (long long)size), type, l->host_id};
+		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_INSERT_IF_ABSENT, p, err);
+		if (!r)
+			return false;
+		if (PQntuples(r) == 1)
+			out->registered[out->n_registered++] = vd_row_volume(a, r, 0);
+		PQclear(r);
+	}
+	return true;
+}
+
 bool vd_store_host_scan(vd_db *db, vd_arena *a, const vd_local *l, const char *id, bool register_new,
 			Volumed__V1__ScanHostResponse *out, vd_error *err)
 {
@@ -581,26 +639,6 @@ bool vd_store_host_scan(vd_db *db, vd_arena *a, const vd_local *l, const char *i
 	if (!register_new)
 		return true;
 
-	out->registered = vd_arena_alloc(a, (unknown.n ? unknown.n : 1) * sizeof *out->registered);
-	for (size_t i = 0; i < unknown.n; i++) {
-		vd_place place;
-		if (!vd_files_place(&l->roots, NULL, unknown.items[i], NULL, &place, err))
-			return false;
-		const char *type = vd_files_type_of(unknown.items[i]);
-		int64_t size = vd_files_size(&place, type);
-		if (size < 0) /* gone since the walk */
-			continue;
-		char vid[VD_UUID_LEN + 1];
-		vd_store_new_id(vid);
-		const char *name = strrchr(unknown.items[i], '/') + 1;
-		const char *p[] = {vid, vd_arena_printf(a, "%.255s", name), "Registered by a host scan",
-				   unknown.items[i], vd_arena_printf(a, "%lld", (long long)size), type, l->host_id};
-		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_INSERT_IF_ABSENT, p, err);
-		if (!r)
-			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
-		if (PQntuples(r) == 1)
-			out->registered[out->n_registered++] = vd_row_volume(a, r, 0);
-		PQclear(r);
-	}
-	return true;
+	register_ctx rc = {.a = a, .l = l, .paths = &unknown, .out = out};
+	return vd_db_transact(db, register_found_tx, &rc, err);
 }
