@@ -65,6 +65,21 @@ static json_t *host_list(const ProtobufCMessage *m, gw_reply *r)
 	return a;
 }
 
+static json_t *scan(const ProtobufCMessage *m, gw_reply *r)
+{
+	return gw_json_scan((const Volumed__V1__ScanHostResponse *)m);
+}
+
+static json_t *image_list(const ProtobufCMessage *m, gw_reply *r)
+{
+	const Volumed__V1__ListImagesResponse *l = (const Volumed__V1__ListImagesResponse *)m;
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_images; i++)
+		json_array_append_new(a, gw_json_image(l->images[i]));
+	next_page(r, l->next_page_token);
+	return a;
+}
+
 static json_t *vm_list(const ProtobufCMessage *m, gw_reply *r)
 {
 	const Volumed__V1__ListVmsResponse *l = (const Volumed__V1__ListVmsResponse *)m;
@@ -101,6 +116,14 @@ static const struct {
 	[GW_OP_LIST_VMS] = {200, vm_list, NULL, true},
 	[GW_OP_DELETE_VM] = {204, NULL, NULL, false},
 	[GW_OP_HEALTH] = {200, NULL, NULL, true},
+	/* A resize changes the volume it names, so it answers that volume
+	 * (200); a clone makes a new one (201, Location). A scan writes what
+	 * it finds (sizes, missing files) and may register volumes, so it is
+	 * no read to send twice either. */
+	[GW_OP_RESIZE_VOLUME] = {200, volume, NULL, false},
+	[GW_OP_CLONE_VOLUME] = {201, volume, "/v1/volumes/", false},
+	[GW_OP_SCAN_HOST] = {200, scan, NULL, false},
+	[GW_OP_LIST_IMAGES] = {200, image_list, NULL, true},
 };
 
 /* Calls volumed. A read whose call never got an answer from volumed (the

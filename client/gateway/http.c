@@ -1,12 +1,16 @@
 /* http.c - libmicrohttpd glue: one exchange per request, from the raw
  * target to the access-log line.
  *
- * MHD runs a pool of threads, each an epoll loop over its own connections.
- * Reading from clients never blocks a thread: a client that sends slowly
- * only holds a connection, and MHD closes it when it has been idle for
- * the client timeout. The call to volumed does block the thread that
- * makes it, for at most the call deadline, which is why the pool is sized
- * by concurrent calls (--threads), not by cores.
+ * MHD runs a small pool of I/O threads, each an epoll loop over its own
+ * connections; they never block. Reading from clients does not: a client
+ * that sends slowly only holds a connection, and MHD closes it when it has
+ * been idle for the client timeout. Calling volumed does block, for up to
+ * the call's deadline (minutes for file work), so it never happens on an
+ * I/O thread: a complete request is queued to a pool of call threads
+ * (--threads, sized by concurrent calls) and its connection suspended; the
+ * call thread answers into the exchange and resumes the connection, and
+ * the I/O thread sends the answer. Otherwise one slow call would stall
+ * every other connection its I/O thread owns.
  *
  * MHD calls the access handler first with the headers only, then once per
  * piece of body, then once more with nothing left. When a body follows,
@@ -40,10 +44,19 @@
  * answered with 413 then. Past this much the connection is just closed. */
 #define DISCARD_MAX (16 * GW_MAX_BODY)
 
+typedef struct exchange exchange;
+
 struct gw_http {
 	struct MHD_Daemon *daemon;
 	int listen_fd;
 	vc_client *client;
+	int file_timeout_ms;
+	/* Complete requests waiting for a call thread (under lock). */
+	pthread_cond_t work;
+	exchange *queue_head, *queue_tail;
+	bool closing; /* shutdown: call threads answer what is queued and exit */
+	pthread_t *callers;
+	int ncallers;
 	/* Requests between their first byte and their end, for the drain at
 	 * shutdown; idle keep-alive connections do not count. */
 	pthread_mutex_t lock;
@@ -52,7 +65,7 @@ struct gw_http {
 };
 
 /* One request, from its request line to the end of its response. */
-typedef struct exchange {
+struct exchange {
 	struct timespec start;
 	char *target; /* as sent, still encoded */
 	bool started; /* the access handler has seen the headers */
@@ -66,7 +79,15 @@ typedef struct exchange {
 	int status;
 	char reason[64];
 	char detail[256];
-} exchange;
+	/* Handed to a call thread: the parsed request, and its answer once
+	 * the call is done (answered is then set, under the lock). */
+	struct MHD_Connection *conn;
+	gw_request q;
+	vc_call_opts opts;
+	gw_reply reply;
+	bool queued, answered;
+	exchange *next;
+};
 
 /* ---- the listening socket ---- */
 
@@ -209,6 +230,10 @@ static void exchange_free(exchange *x)
 {
 	if (!x)
 		return;
+	if (x->queued) { /* abandoned before its answer was sent */
+		gw_request_dispose(&x->q);
+		gw_reply_dispose(&x->reply);
+	}
 	free(x->target);
 	free(x->body);
 	free(x);
@@ -315,7 +340,9 @@ static enum MHD_Result on_body(exchange *x, const char *data, size_t n)
 	return MHD_YES;
 }
 
-/* The last call: the whole request is here. */
+/* The last call: the whole request is here. Judged at once when it can
+ * be; otherwise queued for a call thread, with the connection suspended
+ * until the answer is ready. */
 static enum MHD_Result on_end(gw_http *h, struct MHD_Connection *conn, exchange *x, const char *method)
 {
 	vd_error err = {0};
@@ -326,17 +353,74 @@ static enum MHD_Result on_end(gw_http *h, struct MHD_Connection *conn, exchange 
 	}
 	gw_http_in in = {.body = x->body, .body_len = x->len};
 	fill_in(conn, x, method, &in);
-	gw_request q = {0};
-	enum MHD_Result rc;
-	if (!gw_route_parse(&in, &q, &err)) {
-		rc = answer_error(conn, x, &err, q.allow);
-	} else {
-		vc_call_opts o = {.request_id = x->request_id, .authorization = q.authorization};
-		gw_reply r = {0};
-		gw_call(h->client, &q, &o, &r);
-		rc = answer(conn, x, &r, q.op == GW_OP_OPTIONS ? q.allow : NULL);
+	if (!gw_route_parse(&in, &x->q, &err)) {
+		enum MHD_Result rc = answer_error(conn, x, &err, x->q.allow);
+		gw_request_dispose(&x->q);
+		return rc;
 	}
-	gw_request_dispose(&q);
+	x->opts = (vc_call_opts){.request_id = x->request_id, .authorization = x->q.authorization};
+	/* Copying a rootfs or formatting a disk takes as long as the disk
+	 * takes. volumed judges a call's deadline only before it starts, so
+	 * under the short default the client would get a 504 for work that
+	 * volumed then finishes. */
+	if (gw_route_is_file_work(&x->q))
+		x->opts.timeout_ms = h->file_timeout_ms;
+	x->conn = conn;
+	x->queued = true;
+	MHD_suspend_connection(conn);
+	pthread_mutex_lock(&h->lock);
+	x->next = NULL;
+	if (h->queue_tail)
+		h->queue_tail->next = x;
+	else
+		h->queue_head = x;
+	h->queue_tail = x;
+	pthread_cond_signal(&h->work);
+	pthread_mutex_unlock(&h->lock);
+	return MHD_YES;
+}
+
+/* A call thread: takes complete requests, calls volumed, and hands the
+ * answer back to the connection's I/O thread. Once the server is closing,
+ * what is still queued is answered 503 without a call. */
+static void *caller(void *arg)
+{
+	gw_http *h = arg;
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!h->queue_head && !h->closing)
+			pthread_cond_wait(&h->work, &h->lock);
+		exchange *x = h->queue_head;
+		if (!x)
+			break;
+		if (!(h->queue_head = x->next))
+			h->queue_tail = NULL;
+		bool closing = h->closing;
+		pthread_mutex_unlock(&h->lock);
+		if (closing) {
+			vd_error err = {0};
+			vd_error_set(&err, VD_VOLUMED_UNAVAILABLE, "the gateway is shutting down; try again");
+			gw_reply_error(&x->reply, &err);
+		} else {
+			gw_call(h->client, &x->q, &x->opts, &x->reply);
+		}
+		pthread_mutex_lock(&h->lock);
+		x->answered = true;
+		pthread_mutex_unlock(&h->lock);
+		/* MHD calls the access handler again, on the I/O thread. */
+		MHD_resume_connection(x->conn);
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* Back from a call thread: send what it answered. */
+static enum MHD_Result on_answered(struct MHD_Connection *conn, exchange *x)
+{
+	x->queued = false;
+	enum MHD_Result rc = answer(conn, x, &x->reply, x->q.op == GW_OP_OPTIONS ? x->q.allow : NULL);
+	gw_request_dispose(&x->q);
 	return rc;
 }
 
@@ -348,6 +432,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	exchange *x = *con_cls;
 	if (!x) /* on_uri always runs first; this only keeps a broken promise safe */
 		*con_cls = x = on_uri(h, url, conn);
+	if (x->queued) {
+		pthread_mutex_lock(&h->lock);
+		bool answered = x->answered;
+		pthread_mutex_unlock(&h->lock);
+		return answered ? on_answered(conn, x) : MHD_YES;
+	}
 	if (!x->started)
 		return on_head(conn, x, method);
 	if (*upload_data_size) {
@@ -450,24 +540,38 @@ gw_http *gw_http_start(const gw_http_config *cfg, char *err, size_t errsz)
 		abort();
 	h->listen_fd = cfg->listen_fd;
 	h->client = cfg->client;
+	h->file_timeout_ms = cfg->file_timeout_ms;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);
-	/* ITC lets MHD_quiesce_daemon stop the accepting threads at shutdown. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	pthread_cond_init(&h->work, NULL);
+	/* I/O threads never block, so one per core is plenty. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned io_threads = (unsigned)(cores < 1 ? 1 : cores > 8 ? 8 : cores);
+	/* ITC lets MHD_quiesce_daemon stop the accepting threads at shutdown
+	 * and call threads resume suspended connections. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	h->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->client_timeout_s,
+		io_threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->client_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_URI_LOG_CALLBACK,
 		on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
 	if (!h->daemon) {
 		snprintf(err, errsz, "libmicrohttpd could not start (see the log above)");
 		close(cfg->listen_fd);
+		pthread_cond_destroy(&h->work);
 		pthread_cond_destroy(&h->idle);
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
+	h->callers = calloc((size_t)cfg->threads, sizeof *h->callers);
+	if (!h->callers)
+		abort();
+	for (; h->ncallers < cfg->threads; h->ncallers++)
+		if (pthread_create(&h->callers[h->ncallers], NULL, caller, h) != 0)
+			abort();
 	return h;
 }
 
@@ -488,13 +592,22 @@ void gw_http_stop(gw_http *h, int grace_ms)
 		if (pthread_cond_timedwait(&h->idle, &h->lock, &until) == ETIMEDOUT)
 			break;
 	int left = h->in_progress;
+	/* Call threads answer what is still queued with 503 and finish the
+	 * call they are in (bounded by its deadline): a suspended connection
+	 * must be resumed before MHD may stop. */
+	h->closing = true;
+	pthread_cond_broadcast(&h->work);
 	pthread_mutex_unlock(&h->lock);
 	if (left)
 		gw_log(GW_LOG_WARN, "%d request(s) still in progress after %d ms; closing them", left,
 		       grace_ms);
+	for (int i = 0; i < h->ncallers; i++)
+		pthread_join(h->callers[i], NULL);
+	free(h->callers);
 	MHD_stop_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	pthread_cond_destroy(&h->work);
 	pthread_cond_destroy(&h->idle);
 	pthread_mutex_destroy(&h->lock);
 	free(h);

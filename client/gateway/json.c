@@ -9,18 +9,21 @@
 #include <string.h>
 #include <time.h>
 
-/* The JSON words of the enums, indexed by enum value. The REST API speaks
- * the words of the specification ("in-use"), not the proto enum names, and
- * this is the one place that knows both. */
+/* The JSON words of the enums, indexed by enum value (NULL past the last
+ * one). The REST API speaks the words of the specification ("in-use"),
+ * not the proto enum names, and this is the one place that knows both. */
+#define MAX_WORDS 4
 static const struct {
 	const ProtobufCEnumDescriptor *desc;
-	const char *words[4];
+	const char *words[MAX_WORDS];
 	const char *list;
 } enums[] = {
 	{&volumed__v1__volume_type__descriptor, {NULL, "ext4", "qcow2", "raw"}, "ext4, qcow2, raw"},
 	{&volumed__v1__volume_status__descriptor,
 	 {NULL, "available", "attached", "in-use"},
 	 "available, attached, in-use"},
+	{&volumed__v1__vm_kind__descriptor, {NULL, "vm", "container", "function"}, "vm, container, function"},
+	{&volumed__v1__image_kind__descriptor, {NULL, "kernel", "rootfs"}, "kernel, rootfs"},
 };
 #define NENUMS (sizeof enums / sizeof *enums)
 
@@ -29,7 +32,7 @@ int gw_json_enum_value(const ProtobufCEnumDescriptor *d, const char *word)
 	for (size_t i = 0; i < NENUMS; i++) {
 		if (enums[i].desc != d)
 			continue;
-		for (int v = 1; v < 4; v++)
+		for (int v = 1; v < MAX_WORDS && enums[i].words[v]; v++)
 			if (strcmp(enums[i].words[v], word) == 0)
 				return v;
 	}
@@ -39,7 +42,7 @@ int gw_json_enum_value(const ProtobufCEnumDescriptor *d, const char *word)
 const char *gw_json_enum_word(const ProtobufCEnumDescriptor *d, int value)
 {
 	for (size_t i = 0; i < NENUMS; i++)
-		if (enums[i].desc == d && value > 0 && value < 4)
+		if (enums[i].desc == d && value > 0 && value < MAX_WORDS)
 			return enums[i].words[value];
 	return NULL;
 }
@@ -134,6 +137,10 @@ json_t *gw_json_volume(const Volumed__V1__Volume *v)
 	json_object_set_new(o, "created_at", time_or_null(v->created_at));
 	json_object_set_new(o, "updated_at", time_or_null(v->updated_at));
 	json_object_set_new(o, "attachment_count", json_integer(v->attachment_count));
+	/* What the last scan of the volume's host found: null until a scan
+	 * has seen the file. */
+	json_object_set_new(o, "last_seen_at", time_or_null(v->last_seen_at));
+	json_object_set_new(o, "missing", json_boolean(v->missing));
 	return o;
 }
 
@@ -166,6 +173,45 @@ json_t *gw_json_vm(const Volumed__V1__Vm *m)
 	json_object_set_new(o, "name", gw_json_text(m->name));
 	json_object_set_new(o, "host_id", gw_json_text(m->host_id));
 	json_object_set_new(o, "created_at", time_or_null(m->created_at));
+	json_object_set_new(o, "rootfs_volume_id", *m->rootfs_volume_id ? gw_json_text(m->rootfs_volume_id)
+									 : json_null());
+	return o;
+}
+
+json_t *gw_json_image(const Volumed__V1__Image *i)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", gw_json_text(i->id));
+	json_object_set_new(o, "name", gw_json_text(i->name));
+	json_object_set_new(o, "path", gw_json_text(i->path));
+	json_object_set_new(o, "size_bytes", json_integer(i->size_bytes));
+	json_object_set_new(o, "kind", word_or_null(&volumed__v1__image_kind__descriptor, i->kind));
+	/* A kernel is no volume, so it has no volume type. */
+	json_object_set_new(o, "type", word_or_null(&volumed__v1__volume_type__descriptor, i->type));
+	json_object_set_new(o, "host_id", gw_json_text(i->host_id));
+	return o;
+}
+
+static json_t *volume_array(Volumed__V1__Volume *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, gw_json_volume(v[i]));
+	return a;
+}
+
+json_t *gw_json_scan(const Volumed__V1__ScanHostResponse *r)
+{
+	json_t *o = json_object(), *paths = json_array();
+	json_object_set_new(o, "checked", json_integer(r->checked));
+	json_object_set_new(o, "resized", volume_array(r->resized, r->n_resized));
+	json_object_set_new(o, "missing", volume_array(r->missing, r->n_missing));
+	/* File names are bytes, not text: gw_json_text repairs any that are
+	 * not UTF-8 rather than failing the whole answer. */
+	for (size_t i = 0; i < r->n_unregistered_paths; i++)
+		json_array_append_new(paths, gw_json_text(r->unregistered_paths[i]));
+	json_object_set_new(o, "unregistered_paths", paths);
+	json_object_set_new(o, "registered", volume_array(r->registered, r->n_registered));
 	return o;
 }
 

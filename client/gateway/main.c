@@ -15,7 +15,7 @@
 
 static struct {
 	const char *listen, *volumed, *log_level;
-	int timeout_ms, threads, client_timeout_s, max_connections, shutdown_grace_ms;
+	int timeout_ms, file_timeout_ms, threads, client_timeout_s, max_connections, shutdown_grace_ms;
 } cfg;
 
 static const vd_opt options[] = {
@@ -25,8 +25,11 @@ static const vd_opt options[] = {
 	 &cfg.volumed, 0, 0},
 	{"timeout-ms", "GATEWAY_TIMEOUT_MS", VD_OPT_INT, "5000",
 	 "deadline of every call to volumed (504 DEADLINE_EXCEEDED after it)", &cfg.timeout_ms, 1, 600000},
+	{"file-timeout-ms", "GATEWAY_FILE_TIMEOUT_MS", VD_OPT_INT, "600000",
+	 "deadline of the calls that work on files instead (copies, mkfs, resize, clone, scans, images)",
+	 &cfg.file_timeout_ms, 1, 86400000},
 	{"threads", "GATEWAY_THREADS", VD_OPT_INT, "16",
-	 "HTTP threads; each serves its connections and makes one call to volumed at a time", &cfg.threads, 1,
+	 "call threads: how many calls to volumed run at once (HTTP I/O runs on one thread per core)", &cfg.threads, 1,
 	 1024},
 	{"client-timeout-s", "GATEWAY_CLIENT_TIMEOUT_S", VD_OPT_INT, "30",
 	 "close a client connection that sends nothing for this long (e.g. stalled mid-request)",
@@ -110,6 +113,7 @@ int main(int argc, char **argv)
 		.threads = cfg.threads,
 		.client_timeout_s = cfg.client_timeout_s,
 		.max_connections = cfg.max_connections,
+		.file_timeout_ms = cfg.file_timeout_ms,
 	};
 	gw_http *http = gw_http_start(&hc, err, sizeof err);
 	if (!http) {

@@ -18,7 +18,7 @@ static const struct op_spec {
 	const char *path[3];   /* filled from the route's {} segments, in order */
 	const char *labels[3]; /* how the path ids are named in messages */
 	const char *query[8];
-	const char *body[7];
+	const char *body[8];
 } specs[GW_OP_COUNT] = {
 	[GW_OP_LIST_VOLUMES] = {VD_M_LIST_VOLUMES,
 				{NULL},
@@ -31,10 +31,12 @@ static const struct op_spec {
 				 {NULL},
 				 {NULL},
 				 {NULL},
-				 {"name", "description", "path", "size_bytes", "type", "host_id", NULL}},
+				 {"name", "description", "path", "size_bytes", "type", "host_id", "provision",
+				  NULL}},
 	[GW_OP_UPDATE_VOLUME_STATUS] =
 		{VD_M_UPDATE_VOLUME_STATUS, {"id", NULL}, {"volume id"}, {NULL}, {"status", NULL}},
-	[GW_OP_DELETE_VOLUME] = {VD_M_DELETE_VOLUME, {"id", NULL}, {"volume id"}, {NULL}, {NULL}},
+	[GW_OP_DELETE_VOLUME] =
+		{VD_M_DELETE_VOLUME, {"id", NULL}, {"volume id"}, {"delete_file", NULL}, {NULL}},
 	[GW_OP_ATTACH_VOLUME] = {VD_M_ATTACH_VOLUME,
 				 {"volume_id", NULL},
 				 {"volume id"},
@@ -53,18 +55,33 @@ static const struct op_spec {
 	[GW_OP_GET_HOST] = {VD_M_GET_HOST, {"id", NULL}, {"host id"}, {NULL}, {NULL}},
 	[GW_OP_LIST_HOSTS] = {VD_M_LIST_HOSTS, {NULL}, {NULL}, {"page_size", "page_token", NULL}, {NULL}},
 	[GW_OP_DELETE_HOST] = {VD_M_DELETE_HOST, {"id", NULL}, {"host id"}, {NULL}, {NULL}},
-	[GW_OP_CREATE_VM] = {VD_M_CREATE_VM, {NULL}, {NULL}, {NULL}, {"id", "name", "host_id", NULL}},
+	[GW_OP_CREATE_VM] = {VD_M_CREATE_VM,
+			     {NULL},
+			     {NULL},
+			     {NULL},
+			     {"id", "name", "host_id", "rootfs_image_id", "kind", NULL}},
 	[GW_OP_GET_VM] = {VD_M_GET_VM, {"id", NULL}, {"vm id"}, {NULL}, {NULL}},
 	[GW_OP_LIST_VMS] =
 		{VD_M_LIST_VMS, {NULL}, {NULL}, {"host_id", "page_size", "page_token", NULL}, {NULL}},
 	[GW_OP_DELETE_VM] = {VD_M_DELETE_VM, {"id", NULL}, {"vm id"}, {NULL}, {NULL}},
 	[GW_OP_HEALTH] = {VD_M_HEALTH_CHECK, {NULL}, {NULL}, {NULL}, {NULL}},
+	[GW_OP_RESIZE_VOLUME] =
+		{VD_M_RESIZE_VOLUME, {"id", NULL}, {"volume id"}, {NULL}, {"size_bytes", NULL}},
+	[GW_OP_CLONE_VOLUME] = {VD_M_CLONE_VOLUME,
+				{"id", NULL},
+				{"volume id"},
+				{NULL},
+				{"name", "path", "description", NULL}},
+	[GW_OP_SCAN_HOST] =
+		{VD_M_SCAN_HOST, {"id", NULL}, {"host id"}, {NULL}, {"register_unregistered", NULL}},
+	[GW_OP_LIST_IMAGES] = {VD_M_LIST_IMAGES, {NULL}, {NULL}, {"page_size", "page_token", NULL}, {NULL}},
 	[GW_OP_OPTIONS] = {VD_M_COUNT, {NULL}, {NULL}, {NULL}, {NULL}},
 };
 
 #define MAX_SEGMENTS 6
 
-/* The REST routes of PRODUCT.md. "{}" matches one path segment (an id).
+/* The REST routes of PRODUCT.md, and those of volumed's file operations.
+ * "{}" matches one path segment (an id).
  * Order matters only where a literal and an id could both match:
  * /v1/volumes/register comes before /v1/volumes/{}. HEAD is answered
  * wherever GET is, and OPTIONS everywhere. */
@@ -91,10 +108,14 @@ static const struct route {
 	{{"v1", "volumes", "{}", "attachments"},
 	 "/v1/volumes/{id}/attachments",
 	 {{"GET", GW_OP_LIST_ATTACHMENTS}}},
+	{{"v1", "volumes", "{}", "resize"}, "/v1/volumes/{id}/resize", {{"POST", GW_OP_RESIZE_VOLUME}}},
+	{{"v1", "volumes", "{}", "clone"}, "/v1/volumes/{id}/clone", {{"POST", GW_OP_CLONE_VOLUME}}},
 	{{"v1", "hosts"}, "/v1/hosts", {{"GET", GW_OP_LIST_HOSTS}, {"POST", GW_OP_CREATE_HOST}}},
 	{{"v1", "hosts", "{}"}, "/v1/hosts/{id}", {{"GET", GW_OP_GET_HOST}, {"DELETE", GW_OP_DELETE_HOST}}},
+	{{"v1", "hosts", "{}", "scan"}, "/v1/hosts/{id}/scan", {{"POST", GW_OP_SCAN_HOST}}},
 	{{"v1", "vms"}, "/v1/vms", {{"GET", GW_OP_LIST_VMS}, {"POST", GW_OP_CREATE_VM}}},
 	{{"v1", "vms", "{}"}, "/v1/vms/{id}", {{"GET", GW_OP_GET_VM}, {"DELETE", GW_OP_DELETE_VM}}},
+	{{"v1", "images"}, "/v1/images", {{"GET", GW_OP_LIST_IMAGES}}},
 	{{"healthz"}, "/healthz", {{"GET", GW_OP_HEALTH}}},
 };
 #define NROUTES (sizeof routes / sizeof *routes)
@@ -280,6 +301,17 @@ static bool set_query(ProtobufCMessage *msg, const char *key, const char *value,
 					   "invalid %s: must be a whole number from 0 to 2147483647", key);
 		*(int32_t *)p = (int32_t)v;
 		return true;
+	}
+	if (f->type == PROTOBUF_C_TYPE_BOOL) {
+		/* JSON's two words and nothing else. "?delete_file", "=1" or
+		 * "=yes" each mean true to someone, and a guess that deletes
+		 * a file is not one to make; an empty value is refused too,
+		 * unlike an empty filter, for the same reason. */
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+			*(protobuf_c_boolean *)p = value[0] == 't';
+			return true;
+		}
+		return query_error(err, key, "invalid %s: must be true or false", key);
 	}
 	return query_error(err, key, "invalid %s: not supported", key);
 }
@@ -548,6 +580,25 @@ bool gw_route_parse(const gw_http_in *in, gw_request *out, vd_error *err)
 		return false;
 	}
 	return gw_json_decode_body(in->body, in->body_len, spec->body, msg, &out->body, err);
+}
+
+bool gw_route_is_file_work(const gw_request *r)
+{
+	switch (r->op) {
+	case GW_OP_RESIZE_VOLUME:
+	case GW_OP_CLONE_VOLUME:
+	case GW_OP_SCAN_HOST:
+	case GW_OP_LIST_IMAGES:
+		return true;
+	case GW_OP_CREATE_VOLUME:
+		return r->msg.create_volume.provision;
+	case GW_OP_DELETE_VOLUME:
+		return r->msg.delete_volume.delete_file;
+	case GW_OP_CREATE_VM:
+		return r->msg.create_vm.rootfs_image_id && *r->msg.create_vm.rootfs_image_id;
+	default:
+		return false;
+	}
 }
 
 void gw_request_dispose(gw_request *r)

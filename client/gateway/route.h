@@ -40,6 +40,10 @@ typedef enum gw_op {
 	GW_OP_LIST_VMS,
 	GW_OP_DELETE_VM,
 	GW_OP_HEALTH,
+	GW_OP_RESIZE_VOLUME,
+	GW_OP_CLONE_VOLUME,
+	GW_OP_SCAN_HOST,
+	GW_OP_LIST_IMAGES,
 	GW_OP_OPTIONS, /* OPTIONS on any route: 204 with Allow, volumed is not asked */
 	GW_OP_COUNT
 } gw_op;
@@ -90,6 +94,10 @@ typedef struct gw_request {
 		Volumed__V1__ListVmsRequest list_vms;
 		Volumed__V1__DeleteVmRequest delete_vm;
 		Grpc__Health__V1__HealthCheckRequest health;
+		Volumed__V1__ResizeVolumeRequest resize_volume;
+		Volumed__V1__CloneVolumeRequest clone_volume;
+		Volumed__V1__ScanHostRequest scan_host;
+		Volumed__V1__ListImagesRequest list_images;
 	} msg;
 	/* Validated headers to pass on as metadata, or NULL. */
 	const char *request_id;
@@ -103,6 +111,12 @@ typedef struct gw_request {
  * error in err (out->allow is still set when the path matched, so a 405
  * can name the allowed methods). */
 bool gw_route_parse(const gw_http_in *in, gw_request *out, vd_error *err);
+
+/* True when the parsed request makes volumed work on files (copy, mkfs,
+ * resize, scan, list the image root): such a call may take minutes, so
+ * it gets the longer deadline. The same rule volumed uses to send the
+ * call to its file workers. */
+bool gw_route_is_file_work(const gw_request *r);
 
 /* Frees what a parsed request owns, not the struct itself. */
 void gw_request_dispose(gw_request *r);
