@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "format.h"
 
@@ -12,12 +13,48 @@ static void set(json_t *obj, const char *key, json_t *value)
 		abort();
 }
 
-/* volumed only sends valid UTF-8 (it checks every string it stores), so
- * json_string cannot refuse one; null would show if it ever did. */
+/* Length of the UTF-8 sequence a lead byte starts, 0 when it starts none. */
+static size_t seq_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* volumed checks every string it stores, but a host scan reports file
+ * names as the disk has them, and a name is bytes, not text. Each byte
+ * that is not part of valid UTF-8 becomes U+FFFD, exactly as the gateway
+ * repairs it, so both still print the same JSON. */
 static json_t *str(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
-	return j ? j : json_null();
+	if (!s)
+		s = "";
+	size_t n = strlen(s);
+	if (vd_utf8_valid(s, n))
+		return json_stringn(s, n);
+	char *out = malloc(3 * n + 1); /* each bad byte grows to 3 */
+	if (!out)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = seq_len((unsigned char)s[i]);
+		if (k && i + k <= n && vd_utf8_valid(s + i, k)) {
+			memcpy(out + o, s + i, k);
+			o += k, i += k;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3, i++;
+		}
+	}
+	json_t *j = json_stringn(out, o);
+	free(out);
+	return j;
 }
 
 /* Text or null: for optional strings and enum words. */
@@ -47,6 +84,9 @@ json_t *ctl_json_volume(const Volumed__V1__Volume *v)
 	set(o, "created_at", timestamp(v->created_at));
 	set(o, "updated_at", timestamp(v->updated_at));
 	set(o, "attachment_count", json_integer(v->attachment_count));
+	/* What the last scan of the host found; null until one saw the file. */
+	set(o, "last_seen_at", timestamp(v->last_seen_at));
+	set(o, "missing", json_boolean(v->missing));
 	return o;
 }
 
@@ -79,6 +119,7 @@ json_t *ctl_json_vm(const Volumed__V1__Vm *m)
 	set(o, "name", str(m->name));
 	set(o, "host_id", str(m->host_id));
 	set(o, "created_at", timestamp(m->created_at));
+	set(o, "rootfs_volume_id", str_or_null(m->rootfs_volume_id));
 	return o;
 }
 

@@ -12,13 +12,14 @@
 #include "vc.h"
 
 /* {id, name, description (null when empty), path, size_bytes, type, status,
- *  host_id, created_at, updated_at, attachment_count} */
+ *  host_id, created_at, updated_at, attachment_count, last_seen_at (null
+ *  until a scan of the host found the file), missing} */
 json_t *ctl_json_volume(const Volumed__V1__Volume *v);
 /* {id, volume_id, vm_id, drive_id, read_only, attached_at} */
 json_t *ctl_json_attachment(const Volumed__V1__Attachment *a);
 /* {id, name, address, created_at} */
 json_t *ctl_json_host(const Volumed__V1__Host *h);
-/* {id, name, host_id, created_at} */
+/* {id, name, host_id, created_at, rootfs_volume_id (null when none)} */
 json_t *ctl_json_vm(const Volumed__V1__Vm *m);
 
 /* {id, name, path, size_bytes, kind ("kernel"|"rootfs"), type (null for a
