@@ -264,7 +264,8 @@ static void vms(const char *host, const char **vm1, const char **vm2)
 	    ctl_run("--output", "json", "vms", "create", "--name", "web-1", "--host-id", host, NULL);
 	CHECK_EXIT(r, 0);
 	json_t *j = ctl_json(r);
-	CHECK_STR(keys_of(j), "id,name,host_id,created_at,");
+	CHECK_STR(keys_of(j), "id,name,host_id,created_at,rootfs_volume_id,");
+	CHECK(json_is_null(json_object_get(j, "rootfs_volume_id")));
 	CHECK_STR(ctl_jstr(j, "name"), "web-1");
 	CHECK_STR(ctl_jstr(j, "host_id"), host);
 	check_time(ctl_jstr(j, "created_at"));
@@ -337,7 +338,10 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_EXIT(r, 0);
 	json_t *j = ctl_json(r);
 	CHECK_STR(keys_of(j), "id,name,description,path,size_bytes,type,status,host_id,created_at,updated_at,"
-			      "attachment_count,");
+			      "attachment_count,last_seen_at,missing,");
+	/* No scan has looked for its file yet. */
+	CHECK(json_is_null(json_object_get(j, "last_seen_at")));
+	CHECK(json_is_false(json_object_get(j, "missing")));
 	CHECK_STR(ctl_jstr(j, "id"), vol);
 	CHECK_STR(ctl_jstr(j, "name"), "Data Volume 1");
 	CHECK(json_is_null(json_object_get(j, "description")));

@@ -228,9 +228,207 @@ static void enum_words(void)
 	json_decref(j);
 }
 
+/* The routes of volumed's file operations: what each sends, the boolean
+ * query parameter, and which requests get the long deadline. */
+static void file_routes(void)
+{
+	CHECK(parse("GET", "/v1/images?page_size=2&page_token=t", NULL, NULL));
+	CHECK_INT(q.op, GW_OP_LIST_IMAGES);
+	CHECK_INT(q.rpc, VD_M_LIST_IMAGES);
+	CHECK_INT(q.msg.list_images.page_size, 2);
+	CHECK_STR(q.msg.list_images.page_token, "t");
+	CHECK_STR(q.allow, "GET, HEAD, OPTIONS");
+	CHECK(gw_route_is_file_work(&q));
+	CHECK_FAILS(parse("POST", "/v1/images", "application/json", "{}"), VD_METHOD_NOT_ALLOWED);
+	CHECK_FAILS(parse("GET", "/v1/images?kind=kernel", NULL, NULL), VD_INVALID_FIELD);
+
+	/* The specification's VM request, verbatim; kind by its word. */
+	CHECK(parse("POST", "/v1/vms", "application/json",
+		    "{\n  \"name\": \"my-vm\",\n"
+		    "  \"rootfs_image_id\": \"550e8400-e29b-41d4-a716-446655440000\"\n}"));
+	CHECK_INT(q.op, GW_OP_CREATE_VM);
+	CHECK_STR(q.msg.create_vm.name, "my-vm");
+	CHECK_STR(q.msg.create_vm.rootfs_image_id, "550e8400-e29b-41d4-a716-446655440000");
+	CHECK_STR(q.msg.create_vm.host_id, "");
+	CHECK_INT(q.msg.create_vm.kind, 0);
+	CHECK(gw_route_is_file_work(&q));
+	CHECK(parse("POST", "/v1/vms", "application/json",
+		    "{\"name\": \"f\", \"rootfs_image_id\": \"" ID "\", \"kind\": \"function\"}"));
+	CHECK_INT(q.msg.create_vm.kind, VOLUMED__V1__VM_KIND__VM_KIND_FUNCTION);
+	CHECK(parse("POST", "/v1/vms", "application/json", "{\"name\": \"c\", \"kind\": \"container\"}"));
+	CHECK_INT(q.msg.create_vm.kind, VOLUMED__V1__VM_KIND__VM_KIND_CONTAINER);
+	CHECK(parse("POST", "/v1/vms", "application/json", "{\"name\": \"v\", \"kind\": \"vm\"}"));
+	CHECK_INT(q.msg.create_vm.kind, VOLUMED__V1__VM_KIND__VM_KIND_VM);
+	CHECK(!gw_route_is_file_work(&q)); /* no image: registry only */
+	CHECK(parse("POST", "/v1/vms", "application/json", "{\"name\": \"v\", \"rootfs_image_id\": \"\"}"));
+	CHECK(!gw_route_is_file_work(&q));
+	CHECK_FAILS(parse("POST", "/v1/vms", "application/json", "{\"name\": \"p\", \"kind\": \"pod\"}"),
+		    VD_INVALID_FIELD);
+	CHECK_STR(err.meta[0].value, "kind");
+	CHECK_CONTAINS(err.message, "vm, container, function");
+	CHECK_FAILS(parse("POST", "/v1/vms", "application/json", "{\"name\": \"p\", \"kind\": 2}"),
+		    VD_INVALID_JSON);
+	CHECK_FAILS(parse("POST", "/v1/vms", "application/json", "{\"name\": \"p\", \"image_id\": \"x\"}"),
+		    VD_INVALID_JSON);
+
+	/* provision is a boolean, and makes the create file work. */
+	CHECK(parse("POST", "/v1/volumes", "application/json",
+		    "{\"name\": \"d\", \"size_bytes\": 1048576, \"type\": \"ext4\", \"provision\": true}"));
+	CHECK(q.msg.create_volume.provision);
+	CHECK(gw_route_is_file_work(&q));
+	CHECK(parse("POST", "/v1/volumes", "application/json", "{\"name\": \"d\", \"provision\": false}"));
+	CHECK(!gw_route_is_file_work(&q));
+	CHECK_FAILS(parse("POST", "/v1/volumes", "application/json", "{\"provision\": \"true\"}"),
+		    VD_INVALID_JSON);
+	CHECK_STR(err.meta[0].value, "provision");
+
+	/* delete_file: true or false, nothing else, once. */
+	CHECK(parse("DELETE", "/v1/volumes/" ID "?delete_file=true", NULL, NULL));
+	CHECK_INT(q.op, GW_OP_DELETE_VOLUME);
+	CHECK_STR(q.msg.delete_volume.id, ID);
+	CHECK(q.msg.delete_volume.delete_file);
+	CHECK(gw_route_is_file_work(&q));
+	CHECK(parse("DELETE", "/v1/volumes/" ID "?delete_file=false", NULL, NULL));
+	CHECK(!q.msg.delete_volume.delete_file);
+	CHECK(!gw_route_is_file_work(&q));
+	CHECK(parse("DELETE", "/v1/volumes/" ID, NULL, NULL));
+	CHECK(!q.msg.delete_volume.delete_file);
+	static const char *const bogus[] = {"bogus", "1", "TRUE", "yes", "", "true%00", "tru"};
+	for (size_t i = 0; i < sizeof bogus / sizeof *bogus; i++) {
+		char target[128];
+		snprintf(target, sizeof target, "/v1/volumes/" ID "?delete_file=%s", bogus[i]);
+		CHECK_FAILS(parse("DELETE", target, NULL, NULL), VD_INVALID_FIELD);
+		CHECK_STR(err.meta[0].value, "delete_file");
+		CHECK_CONTAINS(err.message, "delete_file");
+	}
+	CHECK_FAILS(parse("DELETE", "/v1/volumes/" ID "?delete_file", NULL, NULL), VD_INVALID_FIELD);
+	CHECK_FAILS(parse("DELETE", "/v1/volumes/" ID "?delete_file=true&delete_file=false", NULL, NULL),
+		    VD_INVALID_FIELD);
+	CHECK_FAILS(parse("DELETE", "/v1/volumes/" ID "?deletefile=true", NULL, NULL), VD_INVALID_FIELD);
+	CHECK_FAILS(parse("GET", "/v1/volumes/" ID "?delete_file=true", NULL, NULL), VD_INVALID_FIELD);
+
+	/* resize, clone and scan: the id from the path, the rest from the body. */
+	CHECK(parse("POST", "/v1/volumes/" ID "/resize", "application/json", "{\"size_bytes\": 134217728}"));
+	CHECK_INT(q.op, GW_OP_RESIZE_VOLUME);
+	CHECK_STR(q.msg.resize_volume.id, ID);
+	CHECK_INT(q.msg.resize_volume.size_bytes, 134217728);
+	CHECK_STR(q.allow, "POST, OPTIONS");
+	CHECK(gw_route_is_file_work(&q));
+	CHECK_FAILS(parse("POST", "/v1/volumes/" ID "/resize", "application/json", "{\"size\": 1}"),
+		    VD_INVALID_JSON);
+	CHECK_FAILS(parse("POST", "/v1/volumes/" ID "/resize", "application/json", "{\"size_bytes\": 1.5}"),
+		    VD_INVALID_JSON);
+	CHECK_FAILS(parse("GET", "/v1/volumes/" ID "/resize", NULL, NULL), VD_METHOD_NOT_ALLOWED);
+	CHECK_FAILS(parse("POST", "/v1/volumes/not-a-uuid/resize", NULL, NULL), VD_INVALID_ID);
+	CHECK(parse("POST", "/v1/volumes/" ID "/clone", NULL, NULL)); /* no body at all */
+	CHECK_INT(q.op, GW_OP_CLONE_VOLUME);
+	CHECK_STR(q.msg.clone_volume.id, ID);
+	CHECK_STR(q.msg.clone_volume.name, "");
+	CHECK(gw_route_is_file_work(&q));
+	CHECK(parse("POST", "/v1/volumes/" ID "/clone", "application/json",
+		    "{\"name\": \"n\", \"path\": \"/p\", \"description\": null}"));
+	CHECK_STR(q.msg.clone_volume.name, "n");
+	CHECK_STR(q.msg.clone_volume.path, "/p");
+	CHECK_STR(q.msg.clone_volume.description, "");
+	CHECK_FAILS(parse("POST", "/v1/volumes/" ID "/clone", "application/json", "{\"type\": \"raw\"}"),
+		    VD_INVALID_JSON);
+	CHECK(parse("POST", "/v1/hosts/" ID "/scan", "application/json", "{}"));
+	CHECK_INT(q.op, GW_OP_SCAN_HOST);
+	CHECK_STR(q.msg.scan_host.id, ID);
+	CHECK(!q.msg.scan_host.register_unregistered);
+	CHECK(gw_route_is_file_work(&q));
+	CHECK(parse("POST", "/v1/hosts/" ID "/scan", "application/json",
+		    "{\"register_unregistered\": true}"));
+	CHECK(q.msg.scan_host.register_unregistered);
+	CHECK_FAILS(parse("POST", "/v1/hosts/" ID "/scan", "application/json", "{\"register\": true}"),
+		    VD_INVALID_JSON);
+	CHECK_FAILS(parse("DELETE", "/v1/hosts/" ID "/scan", NULL, NULL), VD_METHOD_NOT_ALLOWED);
+
+	/* Calls that only touch the registry keep the short deadline. */
+	CHECK(parse("GET", "/v1/volumes", NULL, NULL));
+	CHECK(!gw_route_is_file_work(&q));
+	CHECK(parse("POST", "/v1/volumes/register", "application/json", "{\"path\": \"/p\"}"));
+	CHECK(!gw_route_is_file_work(&q));
+}
+
+/* The JSON shapes of the file operations' answers, from messages. */
+static void file_shapes(void)
+{
+	Volumed__V1__Vm m = VOLUMED__V1__VM__INIT;
+	m.id = ID;
+	m.name = "my-vm";
+	m.host_id = VM;
+	json_t *j = gw_json_vm(&m);
+	CHECK(json_is_null(json_object_get(j, "rootfs_volume_id")));
+	json_decref(j);
+	m.rootfs_volume_id = VM;
+	j = gw_json_vm(&m);
+	CHECK_STR(json_string_value(json_object_get(j, "rootfs_volume_id")), VM);
+	json_decref(j);
+
+	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	ts.seconds = 1762159811;
+	Volumed__V1__Volume v = VOLUMED__V1__VOLUME__INIT;
+	j = gw_json_volume(&v);
+	CHECK(json_is_null(json_object_get(j, "last_seen_at")));
+	CHECK(json_is_false(json_object_get(j, "missing")));
+	json_decref(j);
+	v.last_seen_at = &ts;
+	v.missing = true;
+	j = gw_json_volume(&v);
+	CHECK_STR(json_string_value(json_object_get(j, "last_seen_at")), "2025-11-03T08:50:11Z");
+	CHECK(json_is_true(json_object_get(j, "missing")));
+	json_decref(j);
+
+	Volumed__V1__Image im = VOLUMED__V1__IMAGE__INIT;
+	im.name = "vmlinux-5.10.bin";
+	im.kind = VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_KERNEL;
+	j = gw_json_image(&im);
+	char *text = json_dumps(j, JSON_COMPACT);
+	CHECK_STR(text, "{\"id\":\"\",\"name\":\"vmlinux-5.10.bin\",\"path\":\"\",\"size_bytes\":0,"
+			"\"kind\":\"kernel\",\"type\":null,\"host_id\":\"\"}");
+	free(text);
+	json_decref(j);
+	im.kind = VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_ROOTFS;
+	im.type = VOLUMED__V1__VOLUME_TYPE__VOLUME_TYPE_QCOW2;
+	j = gw_json_image(&im);
+	CHECK_STR(json_string_value(json_object_get(j, "kind")), "rootfs");
+	CHECK_STR(json_string_value(json_object_get(j, "type")), "qcow2");
+	json_decref(j);
+
+	/* A file name that is not UTF-8 is repaired, not fatal. */
+	Volumed__V1__Volume *vols[] = {&v};
+	char *paths[] = {"/srv/fc/volumes/a\xff.img"};
+	Volumed__V1__ScanHostResponse r = VOLUMED__V1__SCAN_HOST_RESPONSE__INIT;
+	r.checked = 3;
+	r.n_missing = 1;
+	r.missing = vols;
+	r.n_unregistered_paths = 1;
+	r.unregistered_paths = paths;
+	j = gw_json_scan(&r);
+	CHECK_INT(json_integer_value(json_object_get(j, "checked")), 3);
+	CHECK_INT(json_array_size(json_object_get(j, "resized")), 0);
+	CHECK_INT(json_array_size(json_object_get(j, "missing")), 1);
+	CHECK(json_is_true(json_object_get(json_array_get(json_object_get(j, "missing"), 0), "missing")));
+	CHECK_STR(json_string_value(json_array_get(json_object_get(j, "unregistered_paths"), 0)),
+		  "/srv/fc/volumes/a\xef\xbf\xbd.img");
+	CHECK_INT(json_array_size(json_object_get(j, "registered")), 0);
+	json_decref(j);
+
+	const ProtobufCEnumDescriptor *k = &volumed__v1__vm_kind__descriptor;
+	CHECK_INT(gw_json_enum_value(k, "container"), 2);
+	CHECK_INT(gw_json_enum_value(k, "VM_KIND_VM"), -1);
+	const ProtobufCEnumDescriptor *ik = &volumed__v1__image_kind__descriptor;
+	CHECK_STR(gw_json_enum_word(ik, 1), "kernel");
+	CHECK(gw_json_enum_word(ik, 3) == NULL); /* past the last word */
+	CHECK_INT(gw_json_enum_value(ik, "anything"), -1);
+}
+
 int main(void)
 {
 	routes();
+	file_routes();
+	file_shapes();
 	queries();
 	bodies();
 	headers();

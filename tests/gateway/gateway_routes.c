@@ -6,10 +6,11 @@
 #include "gwt.h"
 
 #define VOLUME_KEYS                                                                                          \
-	"id,name,description,path,size_bytes,type,status,host_id,created_at,updated_at,attachment_count"
+	"id,name,description,path,size_bytes,type,status,host_id,created_at,updated_at,attachment_count,"   \
+	"last_seen_at,missing"
 #define ATTACHMENT_KEYS "id,volume_id,vm_id,drive_id,read_only,attached_at"
 #define HOST_KEYS "id,name,address,created_at"
-#define VM_KEYS "id,name,host_id,created_at"
+#define VM_KEYS "id,name,host_id,created_at,rootfs_volume_id"
 
 /* Follows X-Next-Page-Token through a list; returns the number of items,
  * and checks every page but the last is full and carries a token. */
@@ -111,6 +112,8 @@ static void vms(th_pg *pg, const char *host, const char *host_b)
 	CHECK_STR(th_json_str(r->json, "name"), "vm-1");
 	CHECK_STR(th_json_str(r->json, "host_id"), host);
 	CHECK(gwt_is_time(th_json_str(r->json, "created_at")));
+	/* Made without a rootfs image: no rootfs volume (yet). */
+	CHECK(json_is_null(json_object_get(r->json, "rootfs_volume_id")));
 	const char *vm = gwt_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/vms/%s", vm));
 	th_http_free(r);
@@ -175,6 +178,9 @@ static void volumes(th_pg *pg, const char *host, const char *host_b)
 	CHECK(gwt_is_time(th_json_str(r->json, "created_at")));
 	CHECK(gwt_is_time(th_json_str(r->json, "updated_at")));
 	CHECK_INT(json_integer_value(json_object_get(r->json, "attachment_count")), 0);
+	/* No scan of its host has looked for the file. */
+	CHECK(json_is_null(json_object_get(r->json, "last_seen_at")));
+	CHECK(json_is_false(json_object_get(r->json, "missing")));
 	th_http_free(r);
 
 	/* No description: null, not "". The largest size_bytes travels exactly. */
