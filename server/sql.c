@@ -41,6 +41,14 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 
 	S(VD_SQL_VOLUME_GET, "SELECT " VOLUME_COLS " FROM volume WHERE id = $1", 1),
 	REPLAN(VD_SQL_VOLUME_LIST, VOLUME_LIST, 8),
+	/* The most common page, by host alone, needs no per-call plan: its
+	 * generic plan walks volume_host_page_idx in page order. Planning the
+	 * general statement cost 0.2-0.5 ms per page on 1M volumes (measured by
+	 * bench/), as much as running it. */
+	S(VD_SQL_VOLUME_LIST_BY_HOST,
+	  "SELECT " VOLUME_COLS " FROM volume WHERE host_id = $1::uuid"
+	  " AND (created_at, id) > ($2::timestamptz, $3::uuid)"
+	  " ORDER BY created_at, id LIMIT $4::int", 4),
 	S(VD_SQL_VOLUME_INSERT,
 	  "INSERT INTO volume (id, name, description, path, size_bytes, type, host_id)"
 	  " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " VOLUME_COLS, 7),

@@ -45,7 +45,10 @@ bool vd_store_volume_list(vd_db *db, vd_arena *a, const vd_volume_filter *f, vd_
 	vd_store_page_params(a, page, &ts, &id, &limit);
 	const char *name = f->name ? like_pattern(a, f->name) : NULL;
 	const char *p[] = {f->host_id, f->status, f->type, f->path, name, ts, id, limit};
-	PGresult *r = vd_db_run(db, VD_SQL_VOLUME_LIST, p, err);
+	bool host_only = f->host_id && !f->status && !f->type && !f->path && !name;
+	const char *by_host[] = {f->host_id, ts, id, limit};
+	PGresult *r = host_only ? vd_db_run(db, VD_SQL_VOLUME_LIST_BY_HOST, by_host, err)
+				: vd_db_run(db, VD_SQL_VOLUME_LIST, p, err);
 	if (!r)
 		return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
 	*n = vd_store_page_finish(a, page, r, VOL_CREATED_AT, VOL_ID);
