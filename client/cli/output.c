@@ -35,7 +35,7 @@ static const char *word(const char *w)
 void ctl_out_volume(FILE *f, ctl_format fmt, const Volumed__V1__Volume *v)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		ctl_json_print(ctl_json_volume(v), f);
+		ctl_json_print(vj_volume(v), f);
 		return;
 	}
 	char size[CTL_SIZE_MAX], sized[CTL_SIZE_MAX + 40], count[16];
@@ -70,7 +70,7 @@ void ctl_out_volume(FILE *f, ctl_format fmt, const Volumed__V1__Volume *v)
 void ctl_out_attachment(FILE *f, ctl_format fmt, const Volumed__V1__Attachment *a)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		ctl_json_print(ctl_json_attachment(a), f);
+		ctl_json_print(vj_attachment(a), f);
 		return;
 	}
 	char at[CTL_TIME_MAX];
@@ -88,7 +88,7 @@ void ctl_out_attachment(FILE *f, ctl_format fmt, const Volumed__V1__Attachment *
 void ctl_out_host(FILE *f, ctl_format fmt, const Volumed__V1__Host *h)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		ctl_json_print(ctl_json_host(h), f);
+		ctl_json_print(vj_host(h), f);
 		return;
 	}
 	char created[CTL_TIME_MAX];
@@ -104,7 +104,7 @@ void ctl_out_host(FILE *f, ctl_format fmt, const Volumed__V1__Host *h)
 void ctl_out_vm(FILE *f, ctl_format fmt, const Volumed__V1__Vm *m)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		ctl_json_print(ctl_json_vm(m), f);
+		ctl_json_print(vj_vm(m), f);
 		return;
 	}
 	char created[CTL_TIME_MAX];
@@ -131,7 +131,7 @@ void ctl_out_vm(FILE *f, ctl_format fmt, const Volumed__V1__Vm *m)
 void ctl_out_volumes(FILE *f, ctl_format fmt, Volumed__V1__Volume *const *v, size_t n)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		JSON_ARRAY(f, v, n, ctl_json_volume);
+		JSON_ARRAY(f, v, n, vj_volume);
 		return;
 	}
 	static const ctl_column cols[] = {
@@ -160,7 +160,7 @@ void ctl_out_volumes(FILE *f, ctl_format fmt, Volumed__V1__Volume *const *v, siz
 void ctl_out_attachments(FILE *f, ctl_format fmt, Volumed__V1__Attachment *const *a, size_t n)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		JSON_ARRAY(f, a, n, ctl_json_attachment);
+		JSON_ARRAY(f, a, n, vj_attachment);
 		return;
 	}
 	static const ctl_column cols[] = {
@@ -183,7 +183,7 @@ void ctl_out_attachments(FILE *f, ctl_format fmt, Volumed__V1__Attachment *const
 void ctl_out_hosts(FILE *f, ctl_format fmt, Volumed__V1__Host *const *h, size_t n)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		JSON_ARRAY(f, h, n, ctl_json_host);
+		JSON_ARRAY(f, h, n, vj_host);
 		return;
 	}
 	static const ctl_column cols[] = {
@@ -203,7 +203,7 @@ void ctl_out_hosts(FILE *f, ctl_format fmt, Volumed__V1__Host *const *h, size_t 
 void ctl_out_vms(FILE *f, ctl_format fmt, Volumed__V1__Vm *const *m, size_t n)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		JSON_ARRAY(f, m, n, ctl_json_vm);
+		JSON_ARRAY(f, m, n, vj_vm);
 		return;
 	}
 	static const ctl_column cols[] = {
@@ -223,7 +223,7 @@ void ctl_out_vms(FILE *f, ctl_format fmt, Volumed__V1__Vm *const *m, size_t n)
 void ctl_out_images(FILE *f, ctl_format fmt, Volumed__V1__Image *const *im, size_t n)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		JSON_ARRAY(f, im, n, ctl_json_image);
+		JSON_ARRAY(f, im, n, vj_image);
 		return;
 	}
 	static const ctl_column cols[] = {{"ID", false},   {"NAME", false}, {"KIND", false},
@@ -244,7 +244,7 @@ void ctl_out_images(FILE *f, ctl_format fmt, Volumed__V1__Image *const *im, size
 void ctl_out_scan(FILE *f, ctl_format fmt, const Volumed__V1__ScanHostResponse *r)
 {
 	if (fmt == CTL_FORMAT_JSON) {
-		ctl_json_print(ctl_json_scan(r), f);
+		ctl_json_print(vj_scan(r), f);
 		return;
 	}
 	char n[5][32];

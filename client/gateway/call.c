@@ -12,22 +12,22 @@ typedef json_t *(*render_fn)(const ProtobufCMessage *m, gw_reply *r);
 
 static json_t *volume(const ProtobufCMessage *m, gw_reply *r)
 {
-	return gw_json_volume((const Volumed__V1__Volume *)m);
+	return vj_volume((const Volumed__V1__Volume *)m);
 }
 
 static json_t *attachment(const ProtobufCMessage *m, gw_reply *r)
 {
-	return gw_json_attachment((const Volumed__V1__Attachment *)m);
+	return vj_attachment((const Volumed__V1__Attachment *)m);
 }
 
 static json_t *host(const ProtobufCMessage *m, gw_reply *r)
 {
-	return gw_json_host((const Volumed__V1__Host *)m);
+	return vj_host((const Volumed__V1__Host *)m);
 }
 
 static json_t *vm(const ProtobufCMessage *m, gw_reply *r)
 {
-	return gw_json_vm((const Volumed__V1__Vm *)m);
+	return vj_vm((const Volumed__V1__Vm *)m);
 }
 
 static void next_page(gw_reply *r, const char *token)
@@ -40,7 +40,7 @@ static json_t *volume_list(const ProtobufCMessage *m, gw_reply *r)
 	const Volumed__V1__ListVolumesResponse *l = (const Volumed__V1__ListVolumesResponse *)m;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n_volumes; i++)
-		json_array_append_new(a, gw_json_volume(l->volumes[i]));
+		json_array_append_new(a, vj_volume(l->volumes[i]));
 	next_page(r, l->next_page_token);
 	return a;
 }
@@ -50,7 +50,7 @@ static json_t *attachment_list(const ProtobufCMessage *m, gw_reply *r)
 	const Volumed__V1__ListAttachmentsResponse *l = (const Volumed__V1__ListAttachmentsResponse *)m;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n_attachments; i++)
-		json_array_append_new(a, gw_json_attachment(l->attachments[i]));
+		json_array_append_new(a, vj_attachment(l->attachments[i]));
 	next_page(r, l->next_page_token);
 	return a;
 }
@@ -60,14 +60,14 @@ static json_t *host_list(const ProtobufCMessage *m, gw_reply *r)
 	const Volumed__V1__ListHostsResponse *l = (const Volumed__V1__ListHostsResponse *)m;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n_hosts; i++)
-		json_array_append_new(a, gw_json_host(l->hosts[i]));
+		json_array_append_new(a, vj_host(l->hosts[i]));
 	next_page(r, l->next_page_token);
 	return a;
 }
 
 static json_t *scan(const ProtobufCMessage *m, gw_reply *r)
 {
-	return gw_json_scan((const Volumed__V1__ScanHostResponse *)m);
+	return vj_scan((const Volumed__V1__ScanHostResponse *)m);
 }
 
 static json_t *image_list(const ProtobufCMessage *m, gw_reply *r)
@@ -75,7 +75,7 @@ static json_t *image_list(const ProtobufCMessage *m, gw_reply *r)
 	const Volumed__V1__ListImagesResponse *l = (const Volumed__V1__ListImagesResponse *)m;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n_images; i++)
-		json_array_append_new(a, gw_json_image(l->images[i]));
+		json_array_append_new(a, vj_image(l->images[i]));
 	next_page(r, l->next_page_token);
 	return a;
 }
@@ -85,7 +85,7 @@ static json_t *vm_list(const ProtobufCMessage *m, gw_reply *r)
 	const Volumed__V1__ListVmsResponse *l = (const Volumed__V1__ListVmsResponse *)m;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n_vms; i++)
-		json_array_append_new(a, gw_json_vm(l->vms[i]));
+		json_array_append_new(a, vj_vm(l->vms[i]));
 	next_page(r, l->next_page_token);
 	return a;
 }

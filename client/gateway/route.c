@@ -271,10 +271,10 @@ static bool set_query(ProtobufCMessage *msg, const char *key, const char *value,
 		return true;
 	}
 	if (f->type == PROTOBUF_C_TYPE_ENUM) {
-		int e = len ? gw_json_enum_value(f->descriptor, value) : 0;
+		int e = len ? vj_enum_value(f->descriptor, value) : 0;
 		if (e < 0)
 			return query_error(err, key, "invalid %s: must be one of %s", key,
-					   gw_json_enum_words(f->descriptor));
+					   vj_enum_words(f->descriptor));
 		*(int *)p = e;
 		return true;
 	}

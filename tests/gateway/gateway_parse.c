@@ -208,20 +208,20 @@ static void enum_words(void)
 {
 	const ProtobufCEnumDescriptor *t = &volumed__v1__volume_type__descriptor;
 	const ProtobufCEnumDescriptor *s = &volumed__v1__volume_status__descriptor;
-	CHECK_INT(gw_json_enum_value(s, "in-use"), 3);
-	CHECK_INT(gw_json_enum_value(s, "in_use"), -1);
-	CHECK_INT(gw_json_enum_value(t, "VOLUME_TYPE_EXT4"), -1);
-	CHECK_STR(gw_json_enum_word(t, 2), "qcow2");
-	CHECK(gw_json_enum_word(t, 0) == NULL);
-	CHECK(gw_json_enum_word(s, 99) == NULL);
+	CHECK_INT(vj_enum_value(s, "in-use"), 3);
+	CHECK_INT(vj_enum_value(s, "in_use"), -1);
+	CHECK_INT(vj_enum_value(t, "VOLUME_TYPE_EXT4"), -1);
+	CHECK_STR(vj_enum_word(t, 2), "qcow2");
+	CHECK(vj_enum_word(t, 0) == NULL);
+	CHECK(vj_enum_word(s, 99) == NULL);
 	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
 	ts.seconds = 1762159811;
 	ts.nanos = 999999999;
-	char buf[GW_TIMESTAMP_LEN];
-	gw_json_format_time(&ts, buf);
+	char buf[VJ_TIMESTAMP_LEN];
+	vj_format_time(&ts, buf);
 	CHECK_STR(buf, "2025-11-03T08:50:11Z");
 	/* Text that is not UTF-8 is repaired, never dropped. */
-	json_t *j = gw_json_text("a\xff"
+	json_t *j = vj_text("a\xff"
 				 "b\xc3");
 	CHECK_STR(json_string_value(j), "a\xef\xbf\xbd"
 					"b\xef\xbf\xbd");
@@ -358,24 +358,24 @@ static void file_shapes(void)
 	m.id = ID;
 	m.name = "my-vm";
 	m.host_id = VM;
-	json_t *j = gw_json_vm(&m);
+	json_t *j = vj_vm(&m);
 	CHECK(json_is_null(json_object_get(j, "rootfs_volume_id")));
 	json_decref(j);
 	m.rootfs_volume_id = VM;
-	j = gw_json_vm(&m);
+	j = vj_vm(&m);
 	CHECK_STR(json_string_value(json_object_get(j, "rootfs_volume_id")), VM);
 	json_decref(j);
 
 	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
 	ts.seconds = 1762159811;
 	Volumed__V1__Volume v = VOLUMED__V1__VOLUME__INIT;
-	j = gw_json_volume(&v);
+	j = vj_volume(&v);
 	CHECK(json_is_null(json_object_get(j, "last_seen_at")));
 	CHECK(json_is_false(json_object_get(j, "missing")));
 	json_decref(j);
 	v.last_seen_at = &ts;
 	v.missing = true;
-	j = gw_json_volume(&v);
+	j = vj_volume(&v);
 	CHECK_STR(json_string_value(json_object_get(j, "last_seen_at")), "2025-11-03T08:50:11Z");
 	CHECK(json_is_true(json_object_get(j, "missing")));
 	json_decref(j);
@@ -383,7 +383,7 @@ static void file_shapes(void)
 	Volumed__V1__Image im = VOLUMED__V1__IMAGE__INIT;
 	im.name = "vmlinux-5.10.bin";
 	im.kind = VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_KERNEL;
-	j = gw_json_image(&im);
+	j = vj_image(&im);
 	char *text = json_dumps(j, JSON_COMPACT);
 	CHECK_STR(text, "{\"id\":\"\",\"name\":\"vmlinux-5.10.bin\",\"path\":\"\",\"size_bytes\":0,"
 			"\"kind\":\"kernel\",\"type\":null,\"host_id\":\"\"}");
@@ -391,7 +391,7 @@ static void file_shapes(void)
 	json_decref(j);
 	im.kind = VOLUMED__V1__IMAGE_KIND__IMAGE_KIND_ROOTFS;
 	im.type = VOLUMED__V1__VOLUME_TYPE__VOLUME_TYPE_QCOW2;
-	j = gw_json_image(&im);
+	j = vj_image(&im);
 	CHECK_STR(json_string_value(json_object_get(j, "kind")), "rootfs");
 	CHECK_STR(json_string_value(json_object_get(j, "type")), "qcow2");
 	json_decref(j);
@@ -405,7 +405,7 @@ static void file_shapes(void)
 	r.missing = vols;
 	r.n_unregistered_paths = 1;
 	r.unregistered_paths = paths;
-	j = gw_json_scan(&r);
+	j = vj_scan(&r);
 	CHECK_INT(json_integer_value(json_object_get(j, "checked")), 3);
 	CHECK_INT(json_array_size(json_object_get(j, "resized")), 0);
 	CHECK_INT(json_array_size(json_object_get(j, "missing")), 1);
@@ -416,12 +416,12 @@ static void file_shapes(void)
 	json_decref(j);
 
 	const ProtobufCEnumDescriptor *k = &volumed__v1__vm_kind__descriptor;
-	CHECK_INT(gw_json_enum_value(k, "container"), 2);
-	CHECK_INT(gw_json_enum_value(k, "VM_KIND_VM"), -1);
+	CHECK_INT(vj_enum_value(k, "container"), 2);
+	CHECK_INT(vj_enum_value(k, "VM_KIND_VM"), -1);
 	const ProtobufCEnumDescriptor *ik = &volumed__v1__image_kind__descriptor;
-	CHECK_STR(gw_json_enum_word(ik, 1), "kernel");
-	CHECK(gw_json_enum_word(ik, 3) == NULL); /* past the last word */
-	CHECK_INT(gw_json_enum_value(ik, "anything"), -1);
+	CHECK_STR(vj_enum_word(ik, 1), "kernel");
+	CHECK(vj_enum_word(ik, 3) == NULL); /* past the last word */
+	CHECK_INT(vj_enum_value(ik, "anything"), -1);
 }
 
 int main(void)
