@@ -511,7 +511,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 				*p = '\'';
 		snprintf(detail, sizeof detail, " detail=\"%.200s\"", x->detail);
 	}
-	gw_log(GW_LOG_INFO,
+	vd_log(VD_LOG_INFO,
 	       "request method=%s path=%s status=%s reason=%s duration_us=%ld request_id=%s%s%s%s",
 	       loggable(x->method, method, sizeof method), loggable(x->target, path, sizeof path), status,
 	       x->reason[0] ? x->reason : "-", usec_since(&x->start), x->request_id[0] ? x->request_id : "-",
@@ -530,7 +530,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	gw_log(GW_LOG_WARN, "libmicrohttpd: %s", line);
+	vd_log(VD_LOG_WARN, "libmicrohttpd: %s", line);
 }
 
 gw_http *gw_http_start(const gw_http_config *cfg, char *err, size_t errsz)
@@ -599,7 +599,7 @@ void gw_http_stop(gw_http *h, int grace_ms)
 	pthread_cond_broadcast(&h->work);
 	pthread_mutex_unlock(&h->lock);
 	if (left)
-		gw_log(GW_LOG_WARN, "%d request(s) still in progress after %d ms; closing them", left,
+		vd_log(VD_LOG_WARN, "%d request(s) still in progress after %d ms; closing them", left,
 		       grace_ms);
 	for (int i = 0; i < h->ncallers; i++)
 		pthread_join(h->callers[i], NULL);

@@ -80,12 +80,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	int level = gw_log_parse_level(cfg.log_level);
+	int level = vd_log_parse_level(cfg.log_level);
 	if (level < 0) {
 		fprintf(stderr, "volume-gateway: --log-level must be error, warn, info or debug\n");
 		return 2;
 	}
-	gw_log_threshold = (gw_log_level)level;
+	vd_log_threshold = (vd_log_level)level;
 	json_set_alloc_funcs(must_malloc, free);
 
 	/* Block the stop signals before any thread exists (gRPC's, MHD's),
@@ -125,14 +125,14 @@ int main(int argc, char **argv)
 	const char *colon = strrchr(cfg.listen, ':');
 	printf("volume-gateway listening on %.*s:%d\n", (int)(colon - cfg.listen), cfg.listen, port);
 	fflush(stdout);
-	gw_log(GW_LOG_INFO, "serving on port %d with %d threads, volumed at %s", port, cfg.threads,
+	vd_log(VD_LOG_INFO, "serving on port %d with %d threads, volumed at %s", port, cfg.threads,
 	       cfg.volumed);
 
 	int sig;
 	sigwait(&stop, &sig);
-	gw_log(GW_LOG_INFO, "%s: finishing requests in progress", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	vd_log(VD_LOG_INFO, "%s: finishing requests in progress", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	gw_http_stop(http, cfg.shutdown_grace_ms);
 	vc_client_free(client);
-	gw_log(GW_LOG_INFO, "stopped");
+	vd_log(VD_LOG_INFO, "stopped");
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* log.c - timestamped lines on stderr, each written with one write(2) so
- * lines from concurrent request threads never interleave. */
+/* log.c - timestamped lines on stderr, written with one write(2) each so
+ * * lines from concurrent threads (workers, request threads) never interleave. */
 #include "log.h"
 
 #include <stdarg.h>
@@ -8,11 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-gw_log_level gw_log_threshold = GW_LOG_INFO;
+vd_log_level vd_log_threshold = VD_LOG_INFO;
 
 static const char *const names[] = {"error", "warn", "info", "debug"};
 
-int gw_log_parse_level(const char *s)
+int vd_log_parse_level(const char *s)
 {
 	for (int i = 0; i < 4; i++)
 		if (strcmp(s, names[i]) == 0)
@@ -20,7 +20,7 @@ int gw_log_parse_level(const char *s)
 	return -1;
 }
 
-void gw_log_write(gw_log_level level, const char *fmt, ...)
+void vd_log_write(vd_log_level level, const char *fmt, ...)
 {
 	char line[2048];
 	struct timespec ts;
@@ -28,7 +28,8 @@ void gw_log_write(gw_log_level level, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ %s ", ts.tv_nsec / 1000000, names[level]);
+	n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ %s ",
+			      ts.tv_nsec / 1000000, names[level]);
 	va_list ap;
 	va_start(ap, fmt);
 	int k = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
