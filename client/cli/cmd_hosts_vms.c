@@ -16,27 +16,12 @@ static vc_call_opts file_call(const ctl_ctx *ctx)
 bool ctl_cmd_hosts_list(const ctl_ctx *ctx, const ctl_params *p, char **args, ctl_err *err)
 {
 	Volumed__V1__ListHostsRequest q = VOLUMED__V1__LIST_HOSTS_REQUEST__INIT;
-	q.page_size = p->page_size;
-	q.page_token = or_empty(p->page_token);
-	vc_status st;
 	ctl_pages pg = {0};
-	bool ok = false;
-	for (;;) {
-		Volumed__V1__ListHostsResponse *r;
-		if (vc_list_hosts(ctx->client, &q, &r, NULL, &st) != 0) {
-			ctl_err_call(err, &st, ctx->server, ctx->timeout_ms);
-			goto cleanup;
-		}
-		ctl_pages_add(&pg, r, (void **)r->hosts, r->n_hosts, r->next_page_token);
-		if (!p->all || !*r->next_page_token)
-			break;
-		q.page_token = r->next_page_token;
+	bool ok = ctl_list(ctx, p, VD_M_LIST_HOSTS, &q.base, NULL, &pg, err);
+	if (ok) {
+		ctl_out_hosts(ctx->out, ctx->format, (Volumed__V1__Host *const *)pg.items, pg.n);
+		ctl_pages_note_next(&pg);
 	}
-	ctl_out_hosts(ctx->out, ctx->format, (Volumed__V1__Host *const *)pg.items, pg.n);
-	if (*pg.next_token)
-		ctl_out_next_page(stderr, pg.next_token);
-	ok = true;
-cleanup:
 	ctl_pages_free(&pg);
 	return ok;
 }
@@ -97,28 +82,13 @@ bool ctl_cmd_hosts_scan(const ctl_ctx *ctx, const ctl_params *p, char **args, ct
 bool ctl_cmd_images_list(const ctl_ctx *ctx, const ctl_params *p, char **args, ctl_err *err)
 {
 	Volumed__V1__ListImagesRequest q = VOLUMED__V1__LIST_IMAGES_REQUEST__INIT;
-	q.page_size = p->page_size;
-	q.page_token = or_empty(p->page_token);
-	vc_call_opts o = file_call(ctx);
-	vc_status st;
 	ctl_pages pg = {0};
-	bool ok = false;
-	for (;;) {
-		Volumed__V1__ListImagesResponse *r;
-		if (vc_list_images(ctx->client, &q, &r, &o, &st) != 0) {
-			ctl_err_call(err, &st, ctx->server, o.timeout_ms);
-			goto cleanup;
-		}
-		ctl_pages_add(&pg, r, (void **)r->images, r->n_images, r->next_page_token);
-		if (!p->all || !*r->next_page_token)
-			break;
-		q.page_token = r->next_page_token;
+	vc_call_opts o = file_call(ctx);
+	bool ok = ctl_list(ctx, p, VD_M_LIST_IMAGES, &q.base, &o, &pg, err);
+	if (ok) {
+		ctl_out_images(ctx->out, ctx->format, (Volumed__V1__Image *const *)pg.items, pg.n);
+		ctl_pages_note_next(&pg);
 	}
-	ctl_out_images(ctx->out, ctx->format, (Volumed__V1__Image *const *)pg.items, pg.n);
-	if (*pg.next_token)
-		ctl_out_next_page(stderr, pg.next_token);
-	ok = true;
-cleanup:
 	ctl_pages_free(&pg);
 	return ok;
 }
@@ -127,27 +97,12 @@ bool ctl_cmd_vms_list(const ctl_ctx *ctx, const ctl_params *p, char **args, ctl_
 {
 	Volumed__V1__ListVmsRequest q = VOLUMED__V1__LIST_VMS_REQUEST__INIT;
 	q.host_id = or_empty(p->host_id);
-	q.page_size = p->page_size;
-	q.page_token = or_empty(p->page_token);
-	vc_status st;
 	ctl_pages pg = {0};
-	bool ok = false;
-	for (;;) {
-		Volumed__V1__ListVmsResponse *r;
-		if (vc_list_vms(ctx->client, &q, &r, NULL, &st) != 0) {
-			ctl_err_call(err, &st, ctx->server, ctx->timeout_ms);
-			goto cleanup;
-		}
-		ctl_pages_add(&pg, r, (void **)r->vms, r->n_vms, r->next_page_token);
-		if (!p->all || !*r->next_page_token)
-			break;
-		q.page_token = r->next_page_token;
+	bool ok = ctl_list(ctx, p, VD_M_LIST_VMS, &q.base, NULL, &pg, err);
+	if (ok) {
+		ctl_out_vms(ctx->out, ctx->format, (Volumed__V1__Vm *const *)pg.items, pg.n);
+		ctl_pages_note_next(&pg);
 	}
-	ctl_out_vms(ctx->out, ctx->format, (Volumed__V1__Vm *const *)pg.items, pg.n);
-	if (*pg.next_token)
-		ctl_out_next_page(stderr, pg.next_token);
-	ok = true;
-cleanup:
 	ctl_pages_free(&pg);
 	return ok;
 }

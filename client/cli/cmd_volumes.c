@@ -30,8 +30,6 @@ bool ctl_cmd_volumes_list(const ctl_ctx *ctx, const ctl_params *p, char **args, 
 	q.host_id = or_empty(p->host_id);
 	q.path = or_empty(p->path);
 	q.name = or_empty(p->name);
-	q.page_size = p->page_size;
-	q.page_token = or_empty(p->page_token);
 	if (p->status && !(q.status = ctl_status_parse(p->status)))
 		return ctl_err_usage(err, "volumes list",
 				     "--status must be available, attached or in-use, not \"%s\"", p->status);
@@ -39,26 +37,12 @@ bool ctl_cmd_volumes_list(const ctl_ctx *ctx, const ctl_params *p, char **args, 
 		return ctl_err_usage(err, "volumes list", "--type must be ext4, qcow2 or raw, not \"%s\"",
 				     p->type);
 
-	vc_status st;
 	ctl_pages pg = {0};
-	bool ok = false;
-	for (;;) {
-		Volumed__V1__ListVolumesResponse *r;
-		if (vc_list_volumes(ctx->client, &q, &r, NULL, &st) != 0) {
-			ctl_err_call(err, &st, ctx->server, ctx->timeout_ms);
-			goto cleanup;
-		}
-		ctl_pages_add(&pg, r, (void **)r->volumes, r->n_volumes, r->next_page_token);
-		if (!p->all || !*r->next_page_token)
-			break;
-		/* r stays alive in pg, so its token can be the next request's. */
-		q.page_token = r->next_page_token;
+	bool ok = ctl_list(ctx, p, VD_M_LIST_VOLUMES, &q.base, NULL, &pg, err);
+	if (ok) {
+		ctl_out_volumes(ctx->out, ctx->format, (Volumed__V1__Volume *const *)pg.items, pg.n);
+		ctl_pages_note_next(&pg);
 	}
-	ctl_out_volumes(ctx->out, ctx->format, (Volumed__V1__Volume *const *)pg.items, pg.n);
-	if (*pg.next_token)
-		ctl_out_next_page(stderr, pg.next_token);
-	ok = true;
-cleanup:
 	ctl_pages_free(&pg);
 	return ok;
 }
@@ -189,27 +173,12 @@ bool ctl_cmd_volumes_attachments(const ctl_ctx *ctx, const ctl_params *p, char *
 {
 	Volumed__V1__ListAttachmentsRequest q = VOLUMED__V1__LIST_ATTACHMENTS_REQUEST__INIT;
 	q.volume_id = args[0];
-	q.page_size = p->page_size;
-	q.page_token = or_empty(p->page_token);
-	vc_status st;
 	ctl_pages pg = {0};
-	bool ok = false;
-	for (;;) {
-		Volumed__V1__ListAttachmentsResponse *r;
-		if (vc_list_attachments(ctx->client, &q, &r, NULL, &st) != 0) {
-			ctl_err_call(err, &st, ctx->server, ctx->timeout_ms);
-			goto cleanup;
-		}
-		ctl_pages_add(&pg, r, (void **)r->attachments, r->n_attachments, r->next_page_token);
-		if (!p->all || !*r->next_page_token)
-			break;
-		q.page_token = r->next_page_token;
+	bool ok = ctl_list(ctx, p, VD_M_LIST_ATTACHMENTS, &q.base, NULL, &pg, err);
+	if (ok) {
+		ctl_out_attachments(ctx->out, ctx->format, (Volumed__V1__Attachment *const *)pg.items, pg.n);
+		ctl_pages_note_next(&pg);
 	}
-	ctl_out_attachments(ctx->out, ctx->format, (Volumed__V1__Attachment *const *)pg.items, pg.n);
-	if (*pg.next_token)
-		ctl_out_next_page(stderr, pg.next_token);
-	ok = true;
-cleanup:
 	ctl_pages_free(&pg);
 	return ok;
 }

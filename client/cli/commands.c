@@ -558,6 +558,47 @@ void ctl_pages_add(ctl_pages *pg, void *response, void **items, size_t n, const 
 		abort();
 }
 
+bool ctl_list(const ctl_ctx *ctx, const ctl_params *p, vd_method_id m, ProtobufCMessage *q,
+	      const vc_call_opts *o, ctl_pages *pg, ctl_err *err)
+{
+	/* Every list has the same shape (AIP-158): page_size and page_token
+	 * in, one repeated message field and next_page_token out. The
+	 * descriptors find them, so one loop serves every list. */
+	const ProtobufCMessageDescriptor *rd = vd_methods[m].response;
+	const ProtobufCFieldDescriptor *size = protobuf_c_message_descriptor_get_field_by_name(q->descriptor,
+											     "page_size");
+	const ProtobufCFieldDescriptor *token = protobuf_c_message_descriptor_get_field_by_name(q->descriptor,
+											      "page_token");
+	const ProtobufCFieldDescriptor *next = protobuf_c_message_descriptor_get_field_by_name(rd, "next_page_token");
+	const ProtobufCFieldDescriptor *items = NULL;
+	for (unsigned i = 0; i < rd->n_fields; i++)
+		if (rd->fields[i].label == PROTOBUF_C_LABEL_REPEATED)
+			items = &rd->fields[i];
+	if (!size || !token || !next || !items)
+		abort(); /* not a list method: a programming error */
+	*(int32_t *)((char *)q + size->offset) = p->page_size;
+	*(const char **)((char *)q + token->offset) = p->page_token ? p->page_token : "";
+	for (;;) {
+		ProtobufCMessage *r;
+		vc_status st;
+		if (vc_call(ctx->client, m, q, &r, o, &st) != 0)
+			return ctl_err_call(err, &st, ctx->server, o && o->timeout_ms ? o->timeout_ms : ctx->timeout_ms);
+		const char *next_token = *(char **)((char *)r + next->offset);
+		ctl_pages_add(pg, r, *(void ***)((char *)r + items->offset),
+			      *(size_t *)((char *)r + items->quantifier_offset), next_token);
+		if (!p->all || !*next_token)
+			return true;
+		/* r stays alive in pg, so its token can be the next request's. */
+		*(const char **)((char *)q + token->offset) = next_token;
+	}
+}
+
+void ctl_pages_note_next(const ctl_pages *pg)
+{
+	if (*pg->next_token)
+		ctl_out_next_page(stderr, pg->next_token);
+}
+
 void ctl_pages_free(ctl_pages *pg)
 {
 	for (size_t i = 0; i < pg->nresponses; i++)

@@ -58,6 +58,16 @@ typedef struct ctl_pages {
 void ctl_pages_add(ctl_pages *pg, void *response, void **items, size_t n, const char *next_token);
 void ctl_pages_free(ctl_pages *pg);
 
+/* Runs list method m with request q (filters already set; page_size and
+ * page_token are set here from the options): one page, or every page with
+ * --all, collecting the response's list into pg (free it in any case). o
+ * may be NULL for the default deadline. */
+bool ctl_list(const ctl_ctx *ctx, const ctl_params *p, vd_method_id m, ProtobufCMessage *q,
+	      const vc_call_opts *o, ctl_pages *pg, ctl_err *err);
+/* Tells stderr the token of the next page, if there is one (stdout stays
+ * the list alone). */
+void ctl_pages_note_next(const ctl_pages *pg);
+
 /* Handlers: cmd_volumes.c */
 bool ctl_cmd_volumes_list(const ctl_ctx *ctx, const ctl_params *p, char **args, ctl_err *err);
 bool ctl_cmd_volumes_get(const ctl_ctx *ctx, const ctl_params *p, char **args, ctl_err *err);
