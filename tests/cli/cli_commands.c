@@ -15,17 +15,6 @@
 
 static th_pg *pg;
 
-/* A copy that outlives th_fmt's and ctl_line's rotating buffers, for ids
- * the test keeps using. */
-static const char *keep(const char *s)
-{
-	static char ring[64][256];
-	static int next;
-	char *b = ring[next++ % 64];
-	snprintf(b, sizeof ring[0], "%s", s ? s : "");
-	return b;
-}
-
 /* "2025-11-03T08:50:11Z": RFC 3339, UTC, whole seconds, as the REST API. */
 static void check_time(const char *s)
 {
@@ -187,7 +176,7 @@ static const char *hosts(void)
 	CHECK_STR(field(r->out, "name"), "host-1");
 	CHECK_STR(field(r->out, "address"), "10.0.0.5");
 	check_time(field(r->out, "created_at"));
-	const char *host = keep(field(r->out, "id"));
+	const char *host = th_keep(field(r->out, "id"));
 	CHECK_INT(strlen(host), 36);
 
 	CHECK_ERROR(ctl_run("hosts", "create", "--name", "host-1", NULL), 5,
@@ -269,7 +258,7 @@ static void vms(const char *host, const char **vm1, const char **vm2)
 	CHECK_STR(ctl_jstr(j, "name"), "web-1");
 	CHECK_STR(ctl_jstr(j, "host_id"), host);
 	check_time(ctl_jstr(j, "created_at"));
-	*vm1 = keep(ctl_jstr(j, "id"));
+	*vm1 = th_keep(ctl_jstr(j, "id"));
 	json_decref(j);
 
 	/* A caller-chosen id; the same create again is the same VM. */
@@ -282,7 +271,7 @@ static void vms(const char *host, const char **vm1, const char **vm2)
 	r = ctl_run("vms", "create", "--name", "Shiro Logic6", "--host-id", host, "--id", id, NULL);
 	CHECK_EXIT(r, 0);
 	CHECK_STR(field(r->out, "id"), id);
-	*vm2 = keep(id);
+	*vm2 = th_keep(id);
 
 	char missing[37];
 	th_uuid(missing);
@@ -331,7 +320,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_STR(field(r->out, "type"), "ext4"); /* from the extension */
 	CHECK_STR(field(r->out, "status"), "available");
 	CHECK_STR(field(r->out, "description"), "-");
-	const char *vol = keep(field(r->out, "id"));
+	const char *vol = th_keep(field(r->out, "id"));
 
 	/* get, JSON: the REST shape, description null when empty. */
 	r = ctl_run("--output", "json", "volumes", "get", vol, NULL);
@@ -370,7 +359,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_INT(json_integer_value(json_object_get(j, "size_bytes")), 12345);
 	CHECK_STR(ctl_jstr(j, "type"), "qcow2");
 	CHECK_STR(ctl_jstr(j, "description"), "for the tests");
-	const char *vol2 = keep(ctl_jstr(j, "id"));
+	const char *vol2 = th_keep(ctl_jstr(j, "id"));
 	json_decref(j);
 	const char *vol3 =
 	    ctl_create("volumes", "create", "--name", "raw one", "--path", "/srv/fc/volumes/r.img", "--size",
@@ -451,7 +440,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_STR(field(r->out, "vm_id"), vm1);
 	CHECK_STR(field(r->out, "drive_id"), "vdb");
 	CHECK_STR(field(r->out, "mode"), "read-write");
-	const char *att = keep(field(r->out, "id"));
+	const char *att = th_keep(field(r->out, "id"));
 	r = ctl_run("--output", "json", "volumes", "attach", "--vm-id", vm1, vol, "--drive-id=vdb", NULL);
 	CHECK_EXIT(r, 0);
 	j = ctl_json(r);
@@ -538,7 +527,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_STR(field(r->out, "attachments"), "1");
 
 	/* register: named after the VM, attached at rootfs; again, the same. */
-	const char *rootfs = keep(th_fmt("/srv/fc/vms/%s/storage/rootfs-bfbb2b86.ext4", vm2));
+	const char *rootfs = th_keep(th_fmt("/srv/fc/vms/%s/storage/rootfs-bfbb2b86.ext4", vm2));
 	r = ctl_run("--output", "json", "volumes", "register", "--vm-id", vm2, "--path", rootfs, NULL);
 	CHECK_EXIT(r, 0);
 	j = ctl_json(r);
@@ -546,7 +535,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 	CHECK_STR(ctl_jstr(j, "description"), "Rootfs for VM: Shiro Logic6");
 	CHECK_STR(ctl_jstr(j, "status"), "attached");
 	CHECK_STR(ctl_jstr(j, "type"), "ext4");
-	const char *reg = keep(ctl_jstr(j, "id"));
+	const char *reg = th_keep(ctl_jstr(j, "id"));
 	json_decref(j);
 	r = ctl_run("volumes", "register", "--path", rootfs, "--vm-id", vm2, NULL);
 	CHECK_EXIT(r, 0);
@@ -583,7 +572,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 /* Where volumectl sends its calls: flag over VOLUMED_ADDR over the default. */
 static void addresses(const char *live)
 {
-	const char *dead = keep(th_fmt("127.0.0.1:%d", dead_port()));
+	const char *dead = th_keep(th_fmt("127.0.0.1:%d", dead_port()));
 	const char *saved = ctl_server;
 	ctl_server = NULL;
 

@@ -23,15 +23,6 @@ static void remove_root(void)
 	}
 }
 
-static const char *keep(const char *s)
-{
-	static char ring[32][512];
-	static int next;
-	char *b = ring[next++ % 32];
-	snprintf(b, sizeof ring[0], "%s", s ? s : "");
-	return b;
-}
-
 static void make_file(const char *path, off_t size)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -64,8 +55,8 @@ int main(void)
 	snprintf(root, sizeof root, "/tmp/volumectl-files-XXXXXX");
 	CHECK(mkdtemp(root) != NULL);
 	atexit(remove_root);
-	const char *images = keep(th_fmt("%s/images", root)), *vms = keep(th_fmt("%s/vms", root)),
-		   *vols = keep(th_fmt("%s/volumes", root));
+	const char *images = th_keep(th_fmt("%s/images", root)), *vms = th_keep(th_fmt("%s/vms", root)),
+		   *vols = th_keep(th_fmt("%s/volumes", root));
 	CHECK(mkdir(images, 0755) == 0 && mkdir(vms, 0755) == 0 && mkdir(vols, 0755) == 0);
 	make_file(th_fmt("%s/alpine-3.18.ext4", images), 8 << 20);
 	make_file(th_fmt("%s/vmlinux-5.10.bin", images), 5 << 20);
@@ -80,7 +71,7 @@ int main(void)
 	json_t *j = json_of(args_hosts);
 	CHECK_INT(json_array_size(j), 1);
 	CHECK_STR(ctl_jstr(json_array_get(j, 0), "name"), "fc-host-1");
-	const char *host = keep(ctl_jstr(json_array_get(j, 0), "id"));
+	const char *host = th_keep(ctl_jstr(json_array_get(j, 0), "id"));
 	json_decref(j);
 
 	/* images list: table and JSON (a kernel has no volume type). */
@@ -102,8 +93,8 @@ int main(void)
 	CHECK_STR(ctl_jstr(img, "host_id"), host);
 	CHECK_INT(json_integer_value(json_object_get(img, "size_bytes")), 8 << 20);
 	CHECK(json_is_null(json_object_get(json_array_get(j, 1), "type")));
-	const char *image = keep(ctl_jstr(img, "id"));
-	const char *kernel = keep(ctl_jstr(json_array_get(j, 1), "id"));
+	const char *image = th_keep(ctl_jstr(img, "id"));
+	const char *kernel = th_keep(ctl_jstr(json_array_get(j, 1), "id"));
 	json_decref(j);
 
 	/* vms create with a rootfs image: the copy is registered and attached. */
@@ -111,7 +102,7 @@ int main(void)
 	CHECK_EXIT(r, 0);
 	const char *first = ctl_line(r->out, 0);
 	CHECK(first && strncmp(first, "id ", 3) == 0);
-	const char *vm = keep(strrchr(first, ' ') + 1);
+	const char *vm = th_keep(strrchr(first, ' ') + 1);
 	CHECK_CONTAINS(r->out, th_fmt("host_id           %s", host));
 	CHECK(!strstr(r->out, "rootfs_volume_id  -\n"));
 	const char *args_rootfs[] = {"volumes", "list", "--name", "web-1 (rootfs-", NULL};
@@ -140,8 +131,8 @@ int main(void)
 		    "ext4", "--provision", NULL);
 	CHECK_EXIT(r, 0);
 	j = ctl_json(r);
-	const char *data = keep(ctl_jstr(j, "id"));
-	const char *data_path = keep(ctl_jstr(j, "path"));
+	const char *data = th_keep(ctl_jstr(j, "id"));
+	const char *data_path = th_keep(ctl_jstr(j, "path"));
 	CHECK_STR(ctl_jstr(j, "host_id"), host);
 	CHECK_STR(ctl_jstr(j, "status"), "available");
 	CHECK_INT(json_integer_value(json_object_get(j, "size_bytes")), 64 << 20);
@@ -171,8 +162,8 @@ int main(void)
 	r = ctl_run("--output", "json", "volumes", "clone", data, "--name", "data copy", NULL);
 	CHECK_EXIT(r, 0);
 	j = ctl_json(r);
-	const char *copy = keep(ctl_jstr(j, "id"));
-	const char *copy_path = keep(ctl_jstr(j, "path"));
+	const char *copy = th_keep(ctl_jstr(j, "id"));
+	const char *copy_path = th_keep(ctl_jstr(j, "path"));
 	CHECK_STR(ctl_jstr(j, "name"), "data copy");
 	CHECK_STR(ctl_jstr(j, "status"), "available");
 	json_decref(j);
@@ -186,7 +177,7 @@ int main(void)
 
 	/* hosts scan: the copy's file goes missing, a stray file appears. */
 	CHECK(unlink(copy_path) == 0);
-	const char *stray = keep(th_fmt("%s/stray.img", vols));
+	const char *stray = th_keep(th_fmt("%s/stray.img", vols));
 	make_file(stray, 3 << 20);
 	r = ctl_run("hosts", "scan", host, NULL);
 	CHECK_EXIT(r, 0);
@@ -216,7 +207,7 @@ int main(void)
 	CHECK_INT(file_size(data_path), -1);
 	const char *args_stray[] = {"volumes", "list", "--path", stray, NULL};
 	j = json_of(args_stray);
-	const char *stray_id = keep(ctl_jstr(json_array_get(j, 0), "id"));
+	const char *stray_id = th_keep(ctl_jstr(json_array_get(j, 0), "id"));
 	json_decref(j);
 	CHECK_EXIT(ctl_run("volumes", "delete", stray_id, NULL), 0);
 	CHECK_INT(file_size(stray), 3 << 20);

@@ -22,35 +22,20 @@
 static char base[256], images[300], storage[300], volumes[300];
 static char gw_base[96];
 
-static const char *keep(const char *s)
-{
-	static char ring[256][512];
-	static int next;
-	char *b = ring[next++ % 256];
-	snprintf(b, sizeof ring[0], "%s", s ? s : "");
-	return b;
-}
-
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static void remove_base(void)
 {
 	if (base[0] && !getenv("TH_KEEP"))
-		run(th_fmt("rm -rf '%s'", base));
+		th_run(th_fmt("rm -rf '%s'", base));
 }
 
 static bool same_bytes(const char *a, const char *b)
 {
-	return run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
+	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
 }
 
 static bool fsck_clean(const char *path)
 {
-	return run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
+	return th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
 }
 
 /* The JSON a command prints; it must succeed. json_decref it. */
@@ -163,12 +148,12 @@ static void make_roots(void)
 	snprintf(volumes, sizeof volumes, "%s/volumes", base);
 	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK_INT(run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
+	CHECK_INT(th_run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
 	                     "head -c 1048576 /dev/urandom > '%s/rootfs/etc/blob' && truncate -s %d '%s' && "
 	                     "mkfs.ext4 -q -F -d '%s/rootfs' '%s'",
 	                     base, base, base, TEMPLATE_BYTES, tmpl, base, tmpl)),
 	          0);
-	CHECK_INT(run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
 }
 
 /* images list, and the same list from the gateway. Returns the rootfs
@@ -180,7 +165,7 @@ static const char *images_list(void)
 	CHECK_INT(ctl_nlines(r->out), 3);
 	CHECK_CONTAINS(r->out, "alpine-3.18.ext4  rootfs  ext4 ");
 	json_t *ctl = ctl_json_of("images", "list", NULL);
-	const char *image = keep(ctl_jstr(json_array_get(ctl, 0), "id"));
+	const char *image = th_keep(ctl_jstr(json_array_get(ctl, 0), "id"));
 	CHECK_STR(ctl_jstr(json_array_get(ctl, 0), "name"), "alpine-3.18.ext4");
 	CHECK_STR(shape_of(json_array_get(ctl, 0)), "{id:,name:,path:,size_bytes:,kind:,type:,host_id:,}");
 	check_same_json(ctl, rest("GET", "/v1/images", NULL, 200), true);
@@ -193,15 +178,15 @@ static const char *images_list(void)
 static const char *vm_creation_flow(const char *host, const char *image)
 {
 	json_t *j = ctl_json_of("vms", "create", "--name", "my-vm", "--rootfs-image-id", image, NULL);
-	const char *vm = keep(ctl_jstr(j, "id"));
-	const char *rootfs = keep(ctl_jstr(j, "rootfs_volume_id"));
+	const char *vm = th_keep(ctl_jstr(j, "id"));
+	const char *rootfs = th_keep(ctl_jstr(j, "rootfs_volume_id"));
 	CHECK_STR(ctl_jstr(j, "name"), "my-vm");
 	CHECK_STR(ctl_jstr(j, "host_id"), host);
 	CHECK_INT(strlen(rootfs), 36);
 	json_decref(j);
 
 	j = ctl_json_of("volumes", "get", rootfs, NULL);
-	const char *path = keep(ctl_jstr(j, "path"));
+	const char *path = th_keep(ctl_jstr(j, "path"));
 	CHECK(rootfs_path_ok(path, vm));
 	CHECK_STR(ctl_jstr(j, "name"), th_fmt("my-vm (%s)", strrchr(path, '/') + 1));
 	CHECK_STR(ctl_jstr(j, "description"), "Rootfs for VM: my-vm");
@@ -239,8 +224,8 @@ static void vm_kinds(const char *image)
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		json_t *j = ctl_json_of("vms", "create", "--name", kinds[i].kind, "--rootfs-image-id", image,
 		                        "--kind", kinds[i].kind, NULL);
-		const char *vm = keep(ctl_jstr(j, "id"));
-		const char *rootfs = keep(ctl_jstr(j, "rootfs_volume_id"));
+		const char *vm = th_keep(ctl_jstr(j, "id"));
+		const char *rootfs = th_keep(ctl_jstr(j, "rootfs_volume_id"));
 		json_decref(j);
 		j = ctl_json_of("volumes", "get", rootfs, NULL);
 		CHECK_STR(ctl_jstr(j, "path"), th_fmt("%s/%s/%s.ext4", images, kinds[i].dir, vm));
@@ -254,8 +239,8 @@ static const char *use_case_2(const char *host, const char *vm)
 {
 	json_t *j = ctl_json_of("volumes", "create", "--name", "Data Volume 1", "--size", "64M", "--type",
 	                        "ext4", "--provision", NULL);
-	const char *vol = keep(ctl_jstr(j, "id"));
-	const char *path = keep(ctl_jstr(j, "path"));
+	const char *vol = th_keep(ctl_jstr(j, "id"));
+	const char *path = th_keep(ctl_jstr(j, "path"));
 	CHECK_STR(ctl_jstr(j, "name"), "Data Volume 1");
 	CHECK_STR(ctl_jstr(j, "host_id"), host);
 	CHECK_STR(ctl_jstr(j, "status"), "available");
@@ -293,7 +278,7 @@ static void scan_parity(const char *host)
 	CHECK(unlink(gone) == 0);
 
 	CHECK(truncate(grown, 2 << 20) == 0);
-	CHECK_INT(run(th_fmt("truncate -s 1M '%s/stray-1.img'", volumes)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 1M '%s/stray-1.img'", volumes)), 0);
 	json_t *ctl = ctl_json_of("hosts", "scan", host, "--register", NULL);
 	CHECK(json_array_size(json_object_get(ctl, "resized")) > 0);
 	CHECK(json_array_size(json_object_get(ctl, "missing")) > 0);
@@ -302,7 +287,7 @@ static void scan_parity(const char *host)
 	CHECK_STR(ctl_jstr(json_array_get(json_object_get(ctl, "missing"), 0), "path"), gone);
 
 	CHECK(truncate(grown, 3 << 20) == 0);
-	CHECK_INT(run(th_fmt("truncate -s 1M '%s/stray-2.img'", volumes)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 1M '%s/stray-2.img'", volumes)), 0);
 	json_t *gw =
 	    rest("POST", th_fmt("/v1/hosts/%s/scan", host), "{\"register_unregistered\": true}", 200);
 	CHECK(json_array_size(json_object_get(gw, "resized")) > 0);
@@ -318,7 +303,7 @@ static void scan_parity(const char *host)
 
 	/* With the disk as it is, the missing volume reads the same both ways. */
 	json_t *list = ctl_json_of("volumes", "list", "--path", gone, NULL);
-	const char *id = keep(ctl_jstr(json_array_get(list, 0), "id"));
+	const char *id = th_keep(ctl_jstr(json_array_get(list, 0), "id"));
 	CHECK(json_is_true(json_object_get(json_array_get(list, 0), "missing")));
 	json_decref(list);
 	check_same_json(ctl_json_of("volumes", "get", id, NULL),
@@ -337,7 +322,7 @@ int main(void)
 
 	json_t *j = ctl_json_of("hosts", "list", NULL);
 	CHECK_INT(json_array_size(j), 1);
-	const char *host = keep(ctl_jstr(json_array_get(j, 0), "id"));
+	const char *host = th_keep(ctl_jstr(json_array_get(j, 0), "id"));
 	json_decref(j);
 	check_same_json(ctl_json_of("hosts", "get", host, NULL),
 	                rest("GET", th_fmt("/v1/hosts/%s", host), NULL, 200), true);

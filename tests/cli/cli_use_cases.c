@@ -23,15 +23,6 @@ static void remove_root(void)
 	}
 }
 
-static const char *keep(const char *s)
-{
-	static char ring[64][512];
-	static int next;
-	char *b = ring[next++ % 64];
-	snprintf(b, sizeof ring[0], "%s", s ? s : "");
-	return b;
-}
-
 /* Makes a sparse file of size bytes at path, with its directories. */
 static void make_file(const char *path, off_t size)
 {
@@ -57,7 +48,7 @@ static int ids_of(const ctl_out *r, const char *ids[], int max)
 	json_t *j = ctl_json(r);
 	int n = 0;
 	for (size_t i = 0; i < json_array_size(j) && n < max; i++)
-		ids[n++] = keep(ctl_jstr(json_array_get(j, i), "id"));
+		ids[n++] = th_keep(ctl_jstr(json_array_get(j, i), "id"));
 	json_decref(j);
 	return n;
 }
@@ -81,23 +72,23 @@ int main(void)
 
 	/* Set-up: a host and three VMs on it. */
 	const char *host =
-	    keep(ctl_create("hosts", "create", "--name", "fc-host-1", "--address", "10.0.0.5", NULL));
+	    th_keep(ctl_create("hosts", "create", "--name", "fc-host-1", "--address", "10.0.0.5", NULL));
 	const char *vm[3];
 	static const char *const names[] = {"Shiro Logic6", "web-2", "batch-3"};
 	for (int i = 0; i < 3; i++)
-		vm[i] = keep(ctl_create("vms", "create", "--name", names[i], "--host-id", host, NULL));
+		vm[i] = th_keep(ctl_create("vms", "create", "--name", names[i], "--host-id", host, NULL));
 
 	/* Use case 1: track every VM's rootfs. Each VM's copy is registered
 	 * (and attached at rootfs); the list shows them with their sizes. */
 	const char *rootfs[3];
 	for (int i = 0; i < 3; i++) {
-		const char *path = keep(th_fmt("%s/fc/vms/%s/storage/rootfs-%d.ext4", root, vm[i], i));
+		const char *path = th_keep(th_fmt("%s/fc/vms/%s/storage/rootfs-%d.ext4", root, vm[i], i));
 		make_file(path, (off_t)(i + 1) * 50 * 1024 * 1024);
 		const ctl_out *r = ctl_run("--output", "json", "volumes", "register", "--vm-id", vm[i],
 					   "--path", path, NULL);
 		CHECK_EXIT(r, 0);
 		json_t *j = ctl_json(r);
-		rootfs[i] = keep(ctl_jstr(j, "id"));
+		rootfs[i] = th_keep(ctl_jstr(j, "id"));
 		CHECK_STR(ctl_jstr(j, "name"), th_fmt("%s (rootfs-%d.ext4)", names[i], i));
 		CHECK_STR(ctl_jstr(j, "description"), th_fmt("Rootfs for VM: %s", names[i]));
 		CHECK_STR(ctl_jstr(j, "status"), "attached");
@@ -126,7 +117,7 @@ int main(void)
 
 	/* Use case 2: add a data disk. The file exists first (10 GiB, sparse);
 	 * volumectl takes its size from it, then attaches it at vdb. */
-	const char *data = keep(th_fmt("%s/fc/volumes/data-vol-1.ext4", root));
+	const char *data = th_keep(th_fmt("%s/fc/volumes/data-vol-1.ext4", root));
 	make_file(data, 10LL << 30);
 	r = ctl_run("volumes", "create", "--name", "Data Volume 1", "--path", data, "--host-id", host, NULL);
 	CHECK_EXIT(r, 0);
@@ -134,7 +125,7 @@ int main(void)
 	/* The id is the first line of what create printed: "id  336a…". */
 	const char *first = ctl_line(r->out, 0);
 	CHECK(first && strncmp(first, "id ", 3) == 0);
-	const char *disk = keep(strrchr(first, ' ') + 1);
+	const char *disk = th_keep(strrchr(first, ' ') + 1);
 	CHECK_INT(strlen(disk), 36);
 	r = ctl_run("volumes", "attach", disk, "--vm-id", vm[0], "--drive-id", "vdb", NULL);
 	CHECK_EXIT(r, 0);
@@ -165,9 +156,9 @@ int main(void)
 	/* Use case 4: clean up orphans. batch-3 is deleted (its rootfs is
 	 * left behind, detached) and a scratch disk was never attached: those
 	 * two, and only those, are listed as available and deleted. */
-	const char *scratch = keep(th_fmt("%s/fc/volumes/scratch.raw", root));
+	const char *scratch = th_keep(th_fmt("%s/fc/volumes/scratch.raw", root));
 	make_file(scratch, 4096);
-	const char *orphan = keep(
+	const char *orphan = th_keep(
 	    ctl_create("volumes", "create", "--name", "scratch", "--path", scratch, "--host-id", host, NULL));
 	CHECK_EXIT(ctl_run("vms", "delete", vm[2], NULL), 0);
 	const char *ids[16];

@@ -54,27 +54,10 @@ static long long db_state(void)
 		CHECK_INT(db_state(), (before));                                                             \
 	} while (0)
 
-/* A copy that outlives the answer it came from. gwt_keep's 64 bytes fit
- * an id, not a path under a temporary root. */
-static const char *keep(const char *s)
-{
-	static char ring[256][512];
-	static int next;
-	char *b = ring[next++ % 256];
-	snprintf(b, sizeof ring[0], "%s", s ? s : "");
-	return b;
-}
-
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static void remove_base(void)
 {
 	if (base[0] && !getenv("TH_KEEP"))
-		run(th_fmt("rm -rf '%s'", base));
+		th_run(th_fmt("rm -rf '%s'", base));
 }
 
 static bool exists(const char *path)
@@ -91,12 +74,12 @@ static long long file_size(const char *path)
 
 static bool same_bytes(const char *a, const char *b)
 {
-	return run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
+	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
 }
 
 static bool fsck_clean(const char *path)
 {
-	return run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
+	return th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
 }
 
 /* The size the ext4 filesystem inside a file thinks it has. */
@@ -172,19 +155,19 @@ static void make_roots(void)
 	snprintf(volumes, sizeof volumes, "%s/volumes", base);
 	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
 	CHECK(mkdir(th_fmt("%s/outside", base), 0755) == 0);
-	CHECK_INT(run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
+	CHECK_INT(th_run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
 	                     "head -c 1048576 /dev/urandom > '%s/rootfs/etc/blob'",
 	                     base, base, base)),
 	          0);
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK_INT(run(th_fmt("truncate -s %d '%s' && mkfs.ext4 -q -F -L alpine -d '%s/rootfs' '%s'",
+	CHECK_INT(th_run(th_fmt("truncate -s %d '%s' && mkfs.ext4 -q -F -L alpine -d '%s/rootfs' '%s'",
 	                     TEMPLATE_BYTES, tmpl, base, tmpl)),
 	          0);
 	CHECK(fsck_clean(tmpl));
-	CHECK_INT(run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
 	/* A way out of the volume root, for the refusals. */
 	CHECK(symlink(th_fmt("%s/outside", base), th_fmt("%s/evil", volumes)) == 0);
-	CHECK_INT(run(th_fmt("echo t > '%s/outside/target.img'", base)), 0);
+	CHECK_INT(th_run(th_fmt("echo t > '%s/outside/target.img'", base)), 0);
 	CHECK(symlink(th_fmt("%s/outside/target.img", base), th_fmt("%s/link.img", volumes)) == 0);
 }
 
@@ -209,8 +192,8 @@ static const char *images_list(const char *host, const char **kernel)
 	CHECK_STR(th_json_str(vmlinux, "kind"), "kernel");
 	CHECK(json_is_null(json_object_get(vmlinux, "type")));
 	CHECK_INT(int_of(vmlinux, "size_bytes"), 4 << 20);
-	const char *image = keep(th_json_str(alpine, "id"));
-	*kernel = keep(th_json_str(vmlinux, "id"));
+	const char *image = th_keep(th_json_str(alpine, "id"));
+	*kernel = th_keep(th_json_str(vmlinux, "id"));
 	CHECK_INT(strlen(image), 36);
 	th_http_free(r);
 
@@ -256,18 +239,18 @@ static const char *vm_creation_flow(const char *host, const char *image)
 	th_http *r = send_json("POST", "/v1/vms", body);
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_keys(r->json), VM_KEYS);
-	const char *vm = keep(th_json_str(r->json, "id"));
+	const char *vm = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/vms/%s", vm));
 	CHECK_STR(th_json_str(r->json, "name"), "my-vm");
 	CHECK_STR(th_json_str(r->json, "host_id"), host);
 	CHECK(gwt_is_time(th_json_str(r->json, "created_at")));
-	const char *rootfs = keep(th_json_str(r->json, "rootfs_volume_id"));
+	const char *rootfs = th_keep(th_json_str(r->json, "rootfs_volume_id"));
 	CHECK_INT(strlen(rootfs), 36);
 	th_http_free(r);
 
 	/* # Result: - Rootfs copied to /srv/fc/vms/{vm-id}/storage/rootfs-{uuid}.ext4 */
 	r = get_volume(rootfs);
-	const char *path = keep(th_json_str(r->json, "path"));
+	const char *path = th_keep(th_json_str(r->json, "path"));
 	CHECK(rootfs_path_ok(path, vm));
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
 	CHECK(same_bytes(path, tmpl));
@@ -318,7 +301,7 @@ static void vm_kinds(const char *image)
 		th_http *r = send_json("POST", "/v1/vms", body);
 		CHECK_HTTP_STATUS(r, 201);
 		CHECK_STR(th_json_str(r->json, "id"), id);
-		const char *rootfs = keep(th_json_str(r->json, "rootfs_volume_id"));
+		const char *rootfs = th_keep(th_json_str(r->json, "rootfs_volume_id"));
 		th_http_free(r);
 		long long before = db_state();
 		r = send_json("POST", "/v1/vms", body); /* again: the same VM, no second copy */
@@ -339,8 +322,8 @@ static void vm_kinds(const char *image)
 	    send_json("POST", "/v1/vms",
 	              th_fmt("{\"name\": \"plain\", \"rootfs_image_id\": \"%s\", \"kind\": \"vm\"}", image));
 	CHECK_HTTP_STATUS(r, 201);
-	const char *vm = keep(th_json_str(r->json, "id"));
-	const char *rootfs = keep(th_json_str(r->json, "rootfs_volume_id"));
+	const char *vm = th_keep(th_json_str(r->json, "id"));
+	const char *rootfs = th_keep(th_json_str(r->json, "rootfs_volume_id"));
 	th_http_free(r);
 	r = get_volume(rootfs);
 	CHECK(rootfs_path_ok(th_json_str(r->json, "path"), vm));
@@ -357,9 +340,9 @@ static const char *use_case_2(const char *host, const char *vm)
 	                       "\"provision\": true}");
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_keys(r->json), VOLUME_KEYS);
-	const char *vol = keep(th_json_str(r->json, "id"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/volumes/%s", vol));
-	const char *path = keep(th_json_str(r->json, "path"));
+	const char *path = th_keep(th_json_str(r->json, "path"));
 	CHECK_STR(th_json_str(r->json, "name"), "Data Volume 1");
 	CHECK(json_is_null(json_object_get(r->json, "description")));
 	CHECK_INT(int_of(r->json, "size_bytes"), 64 << 20);
@@ -373,7 +356,7 @@ static const char *use_case_2(const char *host, const char *vm)
 	CHECK_INT(ext4_bytes(path), 64 << 20);
 
 	/* The specification's path and host, named: the file is made there. */
-	const char *named = keep(th_fmt("%s/data-vol-1.ext4", volumes));
+	const char *named = th_keep(th_fmt("%s/data-vol-1.ext4", volumes));
 	r = send_json(
 	    "POST", "/v1/volumes",
 	    th_fmt("{\n  \"name\": \"Data Volume 2\",\n  \"path\": \"%s\",\n  \"size_bytes\": 33554432,\n"
@@ -403,8 +386,8 @@ static void resize(const char *attached)
 	                       "{\"name\": \"grow me\", \"size_bytes\": 67108864, \"type\": \"ext4\", "
 	                       "\"provision\": true}");
 	CHECK_HTTP_STATUS(r, 201);
-	const char *vol = keep(th_json_str(r->json, "id"));
-	const char *path = keep(th_json_str(r->json, "path"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
+	const char *path = th_keep(th_json_str(r->json, "path"));
 	th_http_free(r);
 
 	r = send_json("POST", th_fmt("/v1/volumes/%s/resize", vol), "{\"size_bytes\": 134217728}");
@@ -457,8 +440,8 @@ static const char *clone_volume(const char *attached, const char **source_path)
 	              "{\"name\": \"golden\", \"description\": \"the original\", \"size_bytes\": 33554432, "
 	              "\"type\": \"ext4\", \"provision\": true}");
 	CHECK_HTTP_STATUS(r, 201);
-	const char *src = keep(th_json_str(r->json, "id"));
-	const char *src_path = keep(th_json_str(r->json, "path"));
+	const char *src = th_keep(th_json_str(r->json, "id"));
+	const char *src_path = th_keep(th_json_str(r->json, "path"));
 	th_http_free(r);
 	*source_path = src_path;
 
@@ -466,21 +449,21 @@ static const char *clone_volume(const char *attached, const char **source_path)
 	r = th_http_do("POST", gwt_url("/v1/volumes/%s/clone", src), NULL, NULL, 0, NULL);
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_keys(r->json), VOLUME_KEYS);
-	const char *copy = keep(th_json_str(r->json, "id"));
+	const char *copy = th_keep(th_json_str(r->json, "id"));
 	CHECK(strcmp(copy, src) != 0);
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/volumes/%s", copy));
 	CHECK_STR(th_json_str(r->json, "name"), "golden (clone)");
 	CHECK_STR(th_json_str(r->json, "status"), "available");
 	CHECK_STR(th_json_str(r->json, "type"), "ext4");
 	CHECK_INT(int_of(r->json, "size_bytes"), 32 << 20);
-	const char *copy_path = keep(th_json_str(r->json, "path"));
+	const char *copy_path = th_keep(th_json_str(r->json, "path"));
 	th_http_free(r);
 	CHECK(strcmp(copy_path, src_path) != 0);
 	CHECK(strncmp(copy_path, th_fmt("%s/", volumes), strlen(volumes) + 1) == 0);
 	CHECK(same_bytes(copy_path, src_path));
 
 	/* Named, with a description and a path of our choosing. */
-	const char *chosen = keep(th_fmt("%s/team/golden-2.ext4", volumes));
+	const char *chosen = th_keep(th_fmt("%s/team/golden-2.ext4", volumes));
 	r = send_json(
 	    "POST", th_fmt("/v1/volumes/%s/clone", src),
 	    th_fmt("{\"name\": \"golden 2\", \"path\": \"%s\", \"description\": \"second\"}", chosen));
@@ -514,7 +497,7 @@ static void deletes(const char *with_file, const char *keep_false, const char *k
 	const char *ids[3] = {with_file, keep_false, keep_plain};
 	for (int i = 0; i < 3; i++) {
 		th_http *r = get_volume(ids[i]);
-		paths[i] = keep(th_json_str(r->json, "path"));
+		paths[i] = th_keep(th_json_str(r->json, "path"));
 		th_http_free(r);
 		CHECK(exists(paths[i]));
 	}
@@ -572,14 +555,14 @@ static void scan(const char *host)
 		                     "\"type\": \"raw\", \"provision\": true}",
 		                     names[i], volumes, names[i]));
 		CHECK_HTTP_STATUS(r, 201);
-		ids[i] = keep(th_json_str(r->json, "id"));
-		paths[i] = keep(th_json_str(r->json, "path"));
+		ids[i] = th_keep(th_json_str(r->json, "id"));
+		paths[i] = th_keep(th_json_str(r->json, "path"));
 		th_http_free(r);
 	}
 	CHECK(unlink(paths[0]) == 0);
 	CHECK(truncate(paths[1], 3 << 20) == 0);
-	const char *stray = keep(th_fmt("%s/found/stray.ext4", volumes));
-	CHECK_INT(run(th_fmt("mkdir -p '%s/found' && truncate -s 5M '%s'", volumes, stray)), 0);
+	const char *stray = th_keep(th_fmt("%s/found/stray.ext4", volumes));
+	CHECK_INT(th_run(th_fmt("mkdir -p '%s/found' && truncate -s 5M '%s'", volumes, stray)), 0);
 
 	/* No body: a scan that only reports. */
 	th_http *r = th_http_do("POST", gwt_url("/v1/hosts/%s/scan", host), NULL, NULL, 0, NULL);
@@ -755,7 +738,7 @@ static void refusals(const char *host, const char *image, const char *kernel)
 
 	/* delete_file on a file outside the managed roots, and through a
 	 * registered symlink: refused, the files stay. */
-	CHECK_INT(run(th_fmt("echo x > '%s/elsewhere.img'", base)), 0);
+	CHECK_INT(th_run(th_fmt("echo x > '%s/elsewhere.img'", base)), 0);
 	const char *elsewhere = gwt_volume(host, th_fmt("%s/elsewhere.img", base));
 	const char *link = gwt_volume(host, th_fmt("%s/link.img", volumes));
 	before = db_state();
@@ -804,7 +787,7 @@ static void full_disk(const char *image)
 	CHECK_REFUSED(r, 429, "NO_SPACE", before);
 	CHECK_STR(th_json_str(json_object_get(r->json, "error"), "status"), "RESOURCE_EXHAUSTED");
 	th_http_free(r);
-	CHECK_INT(run(th_fmt("test -z \"$(ls -A '%s/%s/storage' 2>/dev/null)\"", storage, vm)), 0);
+	CHECK_INT(th_run(th_fmt("test -z \"$(ls -A '%s/%s/storage' 2>/dev/null)\"", storage, vm)), 0);
 	const char *big = th_fmt("%s/big.img", volumes);
 	r = send_json(
 	    "POST", "/v1/volumes",
@@ -898,7 +881,7 @@ int main(void)
 	th_http *r = gwt_get("/v1/hosts");
 	CHECK_INT(json_array_size(r->json), 1);
 	CHECK_STR(th_json_str(json_array_get(r->json, 0), "name"), "test-host");
-	const char *host = keep(th_json_str(json_array_get(r->json, 0), "id"));
+	const char *host = th_keep(th_json_str(json_array_get(r->json, 0), "id"));
 	th_http_free(r);
 
 	const char *kernel;
@@ -915,7 +898,7 @@ int main(void)
 	CHECK_HTTP_STATUS(r, 200);
 	th_http_free(r);
 	r = gwt_get(th_fmt("/v1/volumes?path=%s", source_path));
-	const char *source = keep(th_json_str(json_array_get(r->json, 0), "id"));
+	const char *source = th_keep(th_json_str(json_array_get(r->json, 0), "id"));
 	th_http_free(r);
 	deletes(copy, data, source);
 	scan(host);

@@ -56,7 +56,7 @@ static const char *hosts(th_pg *pg)
 	CHECK_STR(th_json_str(r->json, "name"), "host-a");
 	CHECK_STR(th_json_str(r->json, "address"), "10.0.0.7");
 	CHECK(gwt_is_time(th_json_str(r->json, "created_at")));
-	const char *id = gwt_keep(th_json_str(r->json, "id"));
+	const char *id = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/hosts/%s", id));
 	CHECK_STR(th_http_header(r, "Content-Type"), "application/json");
 	th_http_free(r);
@@ -114,7 +114,7 @@ static void vms(th_pg *pg, const char *host, const char *host_b)
 	CHECK(gwt_is_time(th_json_str(r->json, "created_at")));
 	/* Made without a rootfs image: no rootfs volume (yet). */
 	CHECK(json_is_null(json_object_get(r->json, "rootfs_volume_id")));
-	const char *vm = gwt_keep(th_json_str(r->json, "id"));
+	const char *vm = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/vms/%s", vm));
 	th_http_free(r);
 
@@ -166,7 +166,7 @@ static void volumes(th_pg *pg, const char *host, const char *host_b)
 	th_http *r = th_http_json("POST", gwt_url("/v1/volumes"), spec);
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_keys(r->json), VOLUME_KEYS);
-	const char *vol = gwt_keep(th_json_str(r->json, "id"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/volumes/%s", vol));
 	CHECK_STR(th_json_str(r->json, "name"), "Data Volume 1");
 	CHECK_STR(th_json_str(r->json, "description"), "Additional storage for production");
@@ -193,7 +193,7 @@ static void volumes(th_pg *pg, const char *host, const char *host_b)
 	CHECK(json_is_null(json_object_get(r->json, "description")));
 	CHECK(json_integer_value(json_object_get(r->json, "size_bytes")) == LLONG_MAX);
 	CHECK_STR(th_json_str(r->json, "type"), "qcow2");
-	const char *big = gwt_keep(th_json_str(r->json, "id"));
+	const char *big = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 	/* null for an optional field means "not given". */
 	r = th_http_json(
@@ -204,7 +204,7 @@ static void volumes(th_pg *pg, const char *host, const char *host_b)
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK(json_is_null(json_object_get(r->json, "description")));
 	CHECK_STR(th_json_str(r->json, "type"), "raw");
-	const char *rawb = gwt_keep(th_json_str(r->json, "id"));
+	const char *rawb = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 
 	r = gwt_get(th_fmt("/v1/volumes/%s", vol));
@@ -275,7 +275,7 @@ static void volumes(th_pg *pg, const char *host, const char *host_b)
 	CHECK_STR(th_json_str(r->json, "drive_id"), "vdb");
 	CHECK(json_is_false(json_object_get(r->json, "read_only")));
 	CHECK(gwt_is_time(th_json_str(r->json, "attached_at")));
-	const char *att = gwt_keep(th_json_str(r->json, "id"));
+	const char *att = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 	r = th_http_json("POST", gwt_url("/v1/volumes/%s/attach", vol), abody);
 	CHECK_HTTP_STATUS(r, 200);
@@ -376,7 +376,7 @@ static void register_volume(th_pg *pg, const char *host)
 	CHECK_STR(th_json_str(r->json, "status"), "attached");
 	CHECK_STR(th_json_str(r->json, "host_id"), host);
 	CHECK(th_http_header(r, "Location") == NULL);
-	const char *vol = gwt_keep(th_json_str(r->json, "id"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 	/* Registering again answers the same volume, still attached once. */
 	r = th_http_json("POST", gwt_url("/v1/volumes/register"), body);
@@ -394,7 +394,7 @@ static void register_volume(th_pg *pg, const char *host)
 				vm, vm));
 	CHECK_HTTP_STATUS(r, 200);
 	CHECK_STR(th_json_str(r->json, "type"), "qcow2");
-	const char *disk = gwt_keep(th_json_str(r->json, "id"));
+	const char *disk = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 	r = gwt_get(th_fmt("/v1/volumes/%s/attachments", disk));
 	CHECK_STR(th_json_str(json_array_get(r->json, 0), "drive_id"), "vdd");

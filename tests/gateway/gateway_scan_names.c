@@ -17,16 +17,10 @@
 static char base[256], volumes[300];
 static int failures;
 
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static void remove_base(void)
 {
 	if (base[0] && !getenv("TH_KEEP"))
-		run(th_fmt("rm -rf '%s'", base));
+		th_run(th_fmt("rm -rf '%s'", base));
 }
 
 /* One probe: a scan, its HTTP status and (on 200) whether the ordinary
@@ -77,7 +71,7 @@ int main(void)
 	/* A name with a newline: valid UTF-8, but no path volumed registers. */
 	char stray[512];
 	snprintf(stray, sizeof stray, "%s/stray-1.img", volumes);
-	CHECK_INT(run(th_fmt("truncate -s 1M '%s' '%s/nl\nname.img'", stray, volumes)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 1M '%s' '%s/nl\nname.img'", stray, volumes)), 0);
 	probe("newline in a name, scan", host_id, false, stray);
 	int before = failures;
 	probe("newline in a name, scan registering", host_id, true, stray);
@@ -93,7 +87,7 @@ int main(void)
 
 	/* A name that is not UTF-8 at all. */
 	snprintf(stray, sizeof stray, "%s/stray-2.img", volumes);
-	CHECK_INT(run(th_fmt("truncate -s 1M '%s' \"%s/$(printf 'bad\\377.img')\"", stray, volumes)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 1M '%s' \"%s/$(printf 'bad\\377.img')\"", stray, volumes)), 0);
 	probe("name not UTF-8, scan", host_id, false, stray);
 	probe("name not UTF-8, scan registering", host_id, true, stray);
 

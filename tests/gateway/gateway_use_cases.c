@@ -93,7 +93,7 @@ static void track_rootfs_volumes(const char *host)
 	/* GET /v1/volumes/{volume_id} and its attachments, as in the API
 	 * Reference. */
 	r = gwt_get(th_fmt("/v1/volumes?path=/srv/fc/vms/%s/storage/rootfs-bfbb2b86.ext4", SHIRO_VM));
-	const char *vol = gwt_keep(th_json_str(json_array_get(r->json, 0), "id"));
+	const char *vol = th_keep(th_json_str(json_array_get(r->json, 0), "id"));
 	th_http_free(r);
 	r = gwt_get(th_fmt("/v1/volumes/%s", vol));
 	CHECK_STR(th_json_str(r->json, "name"), "Shiro Logic6 (rootfs-bfbb2b86.ext4)");
@@ -133,7 +133,7 @@ static const char *add_data_disk(th_pg *pg, const char *host)
 	CHECK(json_is_null(json_object_get(r->json, "description")));
 	CHECK(json_integer_value(json_object_get(r->json, "size_bytes")) == 10737418240LL);
 	CHECK_STR(th_json_str(r->json, "status"), "available");
-	const char *vol = gwt_keep(th_json_str(r->json, "id"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("/v1/volumes/%s", vol));
 	th_http_free(r);
 
@@ -213,7 +213,7 @@ static void cleanup_orphans(th_pg *pg, const char *host, const char *data_vol)
 	const char *ids[2];
 	for (int i = 0; i < 2; i++) {
 		CHECK_STR(th_json_str(json_array_get(r->json, i), "status"), "available");
-		ids[i] = gwt_keep(th_json_str(json_array_get(r->json, i), "id"));
+		ids[i] = th_keep(th_json_str(json_array_get(r->json, i), "id"));
 	}
 	CHECK_STR(ids[0], data_vol);
 	CHECK_STR(ids[1], orphan);
@@ -241,7 +241,7 @@ static void cleanup_orphans(th_pg *pg, const char *host, const char *data_vol)
 
 	/* Troubleshooting, "Cannot Delete Volume": an attached one is refused. */
 	r = gwt_get("/v1/volumes?status=attached&page_size=1");
-	const char *held = gwt_keep(th_json_str(json_array_get(r->json, 0), "id"));
+	const char *held = th_keep(th_json_str(json_array_get(r->json, 0), "id"));
 	th_http_free(r);
 	r = th_http_do("DELETE", gwt_url("/v1/volumes/%s", held), NULL, NULL, 0, NULL);
 	CHECK_HTTP_ERROR(r, 409, "VOLUME_ATTACHED");
@@ -263,7 +263,7 @@ static void api_reference_create(th_pg *pg, const char *host)
 	th_http *r = send_json("POST", "/v1/volumes", with_host(body, host));
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_str(r->json, "description"), "Additional storage for production");
-	const char *vol = gwt_keep(th_json_str(r->json, "id"));
+	const char *vol = th_keep(th_json_str(r->json, "id"));
 	th_http_free(r);
 	/* Troubleshooting, "Duplicate Volume Paths": GET /v1/volumes?path={path} */
 	r = gwt_get("/v1/volumes?path=/srv/fc/volumes/data-vol-2.ext4");

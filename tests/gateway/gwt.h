@@ -36,23 +36,13 @@ static inline const char *gwt_url(const char *fmt, ...)
 	return b;
 }
 
-/* A copy of an id that outlives the answer it came from. */
-static inline const char *gwt_keep(const char *id)
-{
-	static __thread char ids[32][64];
-	static __thread int next;
-	char *b = ids[next++ % 32];
-	snprintf(b, sizeof ids[0], "%s", id ? id : "");
-	return b;
-}
-
 /* POSTs body to path, checks 201 and a Location naming the new id, and
  * returns the id. */
 static inline const char *gwt_create(const char *path, const char *body)
 {
 	th_http *r = th_http_json("POST", gwt_url("%s", path), body);
 	CHECK_HTTP_STATUS(r, 201);
-	const char *id = gwt_keep(th_json_str(r->json, "id"));
+	const char *id = th_keep(th_json_str(r->json, "id"));
 	CHECK_INT(strlen(id), 36);
 	CHECK_STR(th_http_header(r, "Location"), th_fmt("%s/%s", path, id));
 	th_http_free(r);
@@ -89,7 +79,7 @@ static inline th_http *gwt_get(const char *path)
 static inline const char *gwt_status(const char *volume_id)
 {
 	th_http *r = gwt_get(th_fmt("/v1/volumes/%s", volume_id));
-	const char *s = gwt_keep(th_json_str(r->json, "status"));
+	const char *s = th_keep(th_json_str(r->json, "status"));
 	th_http_free(r);
 	return s;
 }

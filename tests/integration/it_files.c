@@ -40,15 +40,9 @@ static void make_sparse(const char *path, off_t size)
 	close(fd);
 }
 
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
-
 static bool same_bytes(const char *a, const char *b)
 {
-	return run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
+	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
 }
 
 static struct stat stat_of(const char *path)
@@ -181,11 +175,11 @@ static void images_and_vms(void)
 	CHECK_OK(st);
 	CHECK_STR(m->id, vm_id);
 	vc_free(m);
-	CHECK_INT(run(th_fmt("test $(ls '%s' | wc -l) -eq 1", dir)), 0);
+	CHECK_INT(th_run(th_fmt("test $(ls '%s' | wc -l) -eq 1", dir)), 0);
 	/* The id with another name: refused, no file left. */
 	m = provision_vm(vm_id, "other", alpine, 0);
 	CHECK_STATUS(st, VD_CODE_ALREADY_EXISTS, "DUPLICATE_ID");
-	CHECK_INT(run(th_fmt("test $(ls '%s' | wc -l) -eq 1", dir)), 0);
+	CHECK_INT(th_run(th_fmt("test $(ls '%s' | wc -l) -eq 1", dir)), 0);
 
 	/* Container and function VMs put their copy under the image root. */
 	char cid[37], fid[37];
@@ -227,7 +221,7 @@ static void data_volumes(void)
 	CHECK(strncmp(v->path, volumes, strlen(volumes)) == 0);
 	CHECK_INT(stat_of(v->path).st_size, 64 << 20);
 	CHECK_INT(stat_of(v->path).st_mode & 0777, 0600);
-	CHECK_INT(run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", v->path)), 0);
+	CHECK_INT(th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", v->path)), 0);
 	char ext4_id[37], ext4_path[512];
 	snprintf(ext4_id, sizeof ext4_id, "%s", v->id);
 	snprintf(ext4_path, sizeof ext4_path, "%s", v->path);
@@ -236,7 +230,7 @@ static void data_volumes(void)
 	/* qcow2 at a chosen path; raw stays sparse. */
 	v = provision(th_fmt("%s/team/disk.qcow2", volumes), "qcow2", 1 << 30);
 	CHECK_OK(st);
-	CHECK_INT(run(th_fmt("qemu-img check -q '%s'", v->path)), 0);
+	CHECK_INT(th_run(th_fmt("qemu-img check -q '%s'", v->path)), 0);
 	CHECK_INT(v->size_bytes, 1 << 30);
 	char qcow_id[37];
 	snprintf(qcow_id, sizeof qcow_id, "%s", v->id);
@@ -276,11 +270,11 @@ static void data_volumes(void)
 	CHECK_INT(v->size_bytes, 128 << 20);
 	vc_free(v);
 	CHECK_INT(stat_of(ext4_path).st_size, 128 << 20);
-	CHECK_INT(run(th_fmt("test $(dumpe2fs -h '%s' 2>/dev/null | awk -F: '/^Block count/{c=$2} "
+	CHECK_INT(th_run(th_fmt("test $(dumpe2fs -h '%s' 2>/dev/null | awk -F: '/^Block count/{c=$2} "
 			     "/^Block size/{s=$2} END{print c*s}') -eq %d",
 			     ext4_path, 128 << 20)),
 		  0);
-	CHECK_INT(run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", ext4_path)), 0);
+	CHECK_INT(th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", ext4_path)), 0);
 	rq.size_bytes = 64 << 20; /* shrinking is refused */
 	vc_call(c, VD_M_RESIZE_VOLUME, &rq.base, (ProtobufCMessage **)&v, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
@@ -290,7 +284,7 @@ static void data_volumes(void)
 	vc_call(c, VD_M_RESIZE_VOLUME, &rq.base, (ProtobufCMessage **)&v, NULL, &st);
 	CHECK_OK(st);
 	vc_free(v);
-	CHECK_INT(run(th_fmt("qemu-img info '%s' | grep -q '2 GiB'", th_fmt("%s/team/disk.qcow2", volumes))), 0);
+	CHECK_INT(th_run(th_fmt("qemu-img info '%s' | grep -q '2 GiB'", th_fmt("%s/team/disk.qcow2", volumes))), 0);
 
 	/* Clone: a new, available volume with the same bytes. */
 	Volumed__V1__CloneVolumeRequest cq = VOLUMED__V1__CLONE_VOLUME_REQUEST__INIT;
@@ -333,7 +327,7 @@ static void data_volumes(void)
 	CHECK_OK(st);
 	CHECK(exists(th_fmt("%s/team/disk.qcow2", volumes)));
 	/* A registry-only volume elsewhere: its file is not ours to delete. */
-	CHECK_INT(run(th_fmt("echo x > '%s/elsewhere.img'", base)), 0);
+	CHECK_INT(th_run(th_fmt("echo x > '%s/elsewhere.img'", base)), 0);
 	const char *other = tf_volume(c, host, th_fmt("%s/elsewhere.img", base));
 	dq.id = (char *)other;
 	dq.delete_file = true;
@@ -359,7 +353,7 @@ static void scan(const char *host_id)
 	CHECK_OK(st);
 	CHECK(unlink(gone->path) == 0);
 	CHECK(truncate(grown->path, 3 << 20) == 0);
-	CHECK_INT(run(th_fmt("mkdir -p '%s/found' && truncate -s 5M '%s/found/stray.ext4'", volumes, volumes)), 0);
+	CHECK_INT(th_run(th_fmt("mkdir -p '%s/found' && truncate -s 5M '%s/found/stray.ext4'", volumes, volumes)), 0);
 
 	Volumed__V1__ScanHostRequest q = VOLUMED__V1__SCAN_HOST_REQUEST__INIT;
 	q.id = (char *)host_id;
@@ -469,7 +463,7 @@ static void full_disk(const char *alpine_id)
 	vc_create_vm(sc, &q, &m, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_RESOURCE_EXHAUSTED, "NO_SPACE");
 	const char *dir = th_fmt("%s/%s/storage", storage, vm_id);
-	CHECK_INT(run(th_fmt("test -z \"$(ls -A '%s' 2>/dev/null)\"", dir)), 0);
+	CHECK_INT(th_run(th_fmt("test -z \"$(ls -A '%s' 2>/dev/null)\"", dir)), 0);
 	CHECK_INT(th_pg_scalar(pg, th_fmt("SELECT count(*) FROM vm WHERE id = '%s'", vm_id)), 0);
 	Volumed__V1__CreateVolumeRequest vq = VOLUMED__V1__CREATE_VOLUME_REQUEST__INIT;
 	vq.name = "big";
@@ -513,7 +507,7 @@ static void *provision_in_background(void *arg)
 static void killed_midway(void)
 {
 	const char *big = th_fmt("%s/big-1g.ext4", images);
-	CHECK_INT(run(th_fmt("head -c 1073741824 /dev/zero | tr '\\0' 'v' > '%s'", big)), 0);
+	CHECK_INT(th_run(th_fmt("head -c 1073741824 /dev/zero | tr '\\0' 'v' > '%s'", big)), 0);
 	const char *argv[] = {TH_VOLUMED_BIN_PATH, "--listen", "127.0.0.1:0", "--database-url", pg->url,
 			      "--host-name", "test-host", "--image-root", images, "--storage-root", storage,
 			      "--volume-root", volumes, NULL};
@@ -543,11 +537,11 @@ static void killed_midway(void)
 
 	long long registered =
 		th_pg_scalar(pg, th_fmt("SELECT count(*) FROM volume WHERE path LIKE '%s/%%'", dir));
-	int finals = run(th_fmt("ls '%s' 2>/dev/null | grep -q '^rootfs-'", dir)) == 0;
+	int finals = th_run(th_fmt("ls '%s' 2>/dev/null | grep -q '^rootfs-'", dir)) == 0;
 	if (registered) {
 		/* It finished before the kill: the file must be whole. */
 		CHECK(finals);
-		CHECK_INT(run(th_fmt("cmp -s '%s' %s/rootfs-*", big, dir)), 0);
+		CHECK_INT(th_run(th_fmt("cmp -s '%s' %s/rootfs-*", big, dir)), 0);
 	} else {
 		CHECK(!finals);
 		CHECK_INT(th_pg_scalar(pg, th_fmt("SELECT count(*) FROM vm WHERE id = '%s'", k.vm_id)), 0);
@@ -568,10 +562,10 @@ int main(void)
 	/* A 16 MiB ext4 template with holes, a kernel, and a trap or two. */
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
 	make_sparse(tmpl, 16 << 20);
-	CHECK_INT(run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
+	CHECK_INT(th_run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
 	CHECK(symlink("/etc/passwd", th_fmt("%s/escape.ext4", images)) == 0);
 	CHECK(symlink(th_fmt("%s/outside", base), th_fmt("%s/evil", volumes)) == 0);
-	CHECK_INT(run(th_fmt("echo t > '%s/outside/target.img'", base)), 0);
+	CHECK_INT(th_run(th_fmt("echo t > '%s/outside/target.img'", base)), 0);
 	CHECK(symlink(th_fmt("%s/outside/target.img", base), th_fmt("%s/link.img", volumes)) == 0);
 
 	pg = th_pg_start();
@@ -621,7 +615,7 @@ int main(void)
 	th_proc_stop(plain);
 
 	if (!getenv("TH_KEEP"))
-		run(th_fmt("rm -rf '%s'", base));
+		th_run(th_fmt("rm -rf '%s'", base));
 	printf("it_files: ok\n");
 	return 0;
 }

@@ -3,15 +3,6 @@
 
 #include <stdlib.h>
 
-static const char *keep(const char *id)
-{
-	static __thread char ids[16][37];
-	static __thread int next;
-	char *b = ids[next++ % 16];
-	snprintf(b, 37, "%s", id);
-	return b;
-}
-
 const char *tf_host(vc_client *c, const char *name)
 {
 	Volumed__V1__CreateHostRequest q = VOLUMED__V1__CREATE_HOST_REQUEST__INIT;
@@ -21,7 +12,7 @@ const char *tf_host(vc_client *c, const char *name)
 	vc_status st;
 	vc_create_host(c, &q, &h, NULL, &st);
 	CHECK_OK(st);
-	const char *id = keep(h->id);
+	const char *id = th_keep(h->id);
 	vc_free(h);
 	return id;
 }
@@ -35,7 +26,7 @@ const char *tf_vm(vc_client *c, const char *host_id, const char *name)
 	vc_status st;
 	vc_create_vm(c, &q, &m, NULL, &st);
 	CHECK_OK(st);
-	const char *id = keep(m->id);
+	const char *id = th_keep(m->id);
 	vc_free(m);
 	return id;
 }
@@ -52,7 +43,7 @@ const char *tf_volume(vc_client *c, const char *host_id, const char *path)
 	vc_status st;
 	vc_create_volume(c, &q, &v, NULL, &st);
 	CHECK_OK(st);
-	const char *id = keep(v->id);
+	const char *id = th_keep(v->id);
 	vc_free(v);
 	return id;
 }

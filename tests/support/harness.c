@@ -373,6 +373,21 @@ void th_proc_stop(th_proc *p)
 	}
 }
 
+const char *th_keep(const char *s)
+{
+	static __thread char ring[256][512];
+	static __thread int next;
+	char *b = ring[next++ % 256];
+	snprintf(b, sizeof ring[0], "%s", s ? s : "");
+	return b;
+}
+
+int th_run(const char *cmd)
+{
+	int rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
 void th_uuid(char out[37])
 {
 	uuid_t u;

@@ -52,6 +52,12 @@ int th_proc_wait(th_proc *p);
  * report). */
 void th_proc_stop(th_proc *p);
 
+/* A copy of s (NULL as "") that outlives the answer it came from: 256
+ * rotating buffers of 512 bytes per thread. */
+const char *th_keep(const char *s);
+/* Runs a shell command; its exit status (128 when it did not exit). */
+int th_run(const char *cmd);
+
 /* A fresh random UUID string. */
 void th_uuid(char out[37]);
 /* A printf into a rotating buffer (32 per thread, for building names and
