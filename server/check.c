@@ -5,7 +5,7 @@
 
 #include "path.h"
 
-static bool invalid(vd_error *err, const char *field, const char *why)
+bool vd_check_invalid(vd_error *err, const char *field, const char *why)
 {
 	vd_error_set(err, VD_INVALID_FIELD, "invalid %s: %s", field, why);
 	vd_error_meta(err, "field", field);
@@ -16,9 +16,9 @@ bool vd_check_uuid(vd_error *err, const char *field, const char *value, char out
 {
 	uint8_t raw[16];
 	if (!value || !*value)
-		return invalid(err, field, "is required");
+		return vd_check_invalid(err, field, "is required");
 	if (!vd_uuid_parse(value, strlen(value), raw))
-		return invalid(err, field, "must be a UUID like 336ae2fd-1b83-4c4d-9778-d34d587374f9");
+		return vd_check_invalid(err, field, "must be a UUID like 336ae2fd-1b83-4c4d-9778-d34d587374f9");
 	vd_uuid_format(raw, out);
 	return true;
 }
@@ -52,13 +52,13 @@ bool vd_check_name(vd_error *err, const char *field, const char *value)
 {
 	size_t len = value ? strlen(value) : 0;
 	if (len == 0)
-		return invalid(err, field, "is required");
+		return vd_check_invalid(err, field, "is required");
 	if (!vd_utf8_valid(value, len))
-		return invalid(err, field, "must be valid UTF-8");
+		return vd_check_invalid(err, field, "must be valid UTF-8");
 	if (has_control(value, len, false))
-		return invalid(err, field, "must not contain control characters");
+		return vd_check_invalid(err, field, "must not contain control characters");
 	if (vd_utf8_length(value, len) > VD_NAME_MAX)
-		return invalid(err, field, "must be at most 255 characters");
+		return vd_check_invalid(err, field, "must be at most 255 characters");
 	return true;
 }
 
@@ -66,9 +66,9 @@ bool vd_check_text(vd_error *err, const char *field, const char *value, size_t m
 {
 	size_t len = value ? strlen(value) : 0;
 	if (!vd_utf8_valid(value, len))
-		return invalid(err, field, "must be valid UTF-8");
+		return vd_check_invalid(err, field, "must be valid UTF-8");
 	if (has_control(value, len, true))
-		return invalid(err, field, "must not contain control characters");
+		return vd_check_invalid(err, field, "must not contain control characters");
 	if (len > max) {
 		vd_error_set(err, VD_INVALID_FIELD, "invalid %s: must be at most %zu bytes", field, max);
 		vd_error_meta(err, "field", field);
@@ -77,25 +77,18 @@ bool vd_check_text(vd_error *err, const char *field, const char *value, size_t m
 	return true;
 }
 
-bool vd_check_utf8(vd_error *err, const char *field, const char *value)
-{
-	if (value && !vd_utf8_valid(value, strlen(value)))
-		return invalid(err, field, "must be valid UTF-8");
-	return true;
-}
-
 bool vd_check_drive_id(vd_error *err, const char *field, const char *value)
 {
 	size_t len = value ? strlen(value) : 0;
 	if (len == 0)
-		return invalid(err, field, "is required");
+		return vd_check_invalid(err, field, "is required");
 	if (len > VD_DRIVE_ID_MAX)
-		return invalid(err, field, "must be at most 64 characters");
+		return vd_check_invalid(err, field, "must be at most 64 characters");
 	for (size_t i = 0; i < len; i++) {
 		char c = value[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '_' || c == '-'))
-			return invalid(err, field, "must contain only letters, digits, '_' and '-' (like rootfs or vdb)");
+			return vd_check_invalid(err, field, "must contain only letters, digits, '_' and '-' (like rootfs or vdb)");
 	}
 	return true;
 }
@@ -106,7 +99,7 @@ bool vd_check_path(vd_error *err, vd_arena *a, const char *field, const char *va
 	const char *why = NULL;
 	char *buf = vd_arena_alloc(a, len + 1);
 	if (!vd_path_normalize(value ? value : "", len, buf, &why))
-		return invalid(err, field, why);
+		return vd_check_invalid(err, field, why);
 	*out = buf;
 	return true;
 }
@@ -114,7 +107,7 @@ bool vd_check_path(vd_error *err, vd_arena *a, const char *field, const char *va
 bool vd_check_page_size(vd_error *err, int32_t value, int *out)
 {
 	if (value < 0)
-		return invalid(err, "page_size", "must not be negative");
+		return vd_check_invalid(err, "page_size", "must not be negative");
 	*out = value == 0 ? VD_PAGE_SIZE_DEFAULT : value > VD_PAGE_SIZE_MAX ? VD_PAGE_SIZE_MAX : value;
 	return true;
 }
@@ -152,7 +145,7 @@ static int wire_type_of(const ProtobufCFieldDescriptor *f)
 }
 
 static bool check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
-			   int depth)
+			   int depth, const char **bad_utf8)
 {
 	const uint8_t *end = p + len;
 	while (p < end) {
@@ -175,19 +168,20 @@ static bool check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, c
 		if (wt != wire_type_of(f) && !packed)
 			return vd_error_set(err, VD_MALFORMED_REQUEST, "field %s has wire type %d, not %d", f->name, wt,
 					    wire_type_of(f));
-		if (f->type == PROTOBUF_C_TYPE_STRING && memchr(value, 0, n)) {
-			vd_error_set(err, VD_INVALID_FIELD, "invalid %s: must not contain NUL", f->name);
-			vd_error_meta(err, "field", f->name);
-			return false;
-		}
+		if (f->type == PROTOBUF_C_TYPE_STRING && memchr(value, 0, n))
+			return vd_check_invalid(err, f->name, "must not contain NUL");
+		if (f->type == PROTOBUF_C_TYPE_STRING && !*bad_utf8 && !vd_utf8_valid((const char *)value, n))
+			*bad_utf8 = f->name;
 		if (f->type == PROTOBUF_C_TYPE_MESSAGE && depth < 32 &&
-		    !check_encoding(err, f->descriptor, value, n, depth + 1))
+		    !check_encoding(err, f->descriptor, value, n, depth + 1, bad_utf8))
 			return false;
 	}
 	return true;
 }
 
-bool vd_check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len)
+bool vd_check_encoding(vd_error *err, const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len,
+			const char **bad_utf8)
 {
-	return check_encoding(err, d, data, len, 0);
+	*bad_utf8 = NULL;
+	return check_encoding(err, d, data, len, 0, bad_utf8);
 }

@@ -216,7 +216,9 @@ static bool decode(call_ctx *c, vd_call *call)
 		return vd_error_set(&call->err, VD_MALFORMED_REQUEST, "request message unreadable");
 	grpc_slice slice = grpc_byte_buffer_reader_readall(&reader);
 	grpc_byte_buffer_reader_destroy(&reader);
-	if (!vd_check_encoding(&call->err, m->request, GRPC_SLICE_START_PTR(slice), GRPC_SLICE_LENGTH(slice))) {
+	const char *bad_utf8;
+	if (!vd_check_encoding(&call->err, m->request, GRPC_SLICE_START_PTR(slice), GRPC_SLICE_LENGTH(slice),
+			       &bad_utf8)) {
 		grpc_slice_unref(slice);
 		return false;
 	}
@@ -228,7 +230,7 @@ static bool decode(call_ctx *c, vd_call *call)
 	if (!call->request)
 		return vd_error_set(&call->err, VD_MALFORMED_REQUEST,
 				    "request is not a valid %s message", m->request->name);
-	return vd_service_check_strings(call->request, &call->err);
+	return !bad_utf8 || vd_check_invalid(&call->err, bad_utf8, "must be valid UTF-8");
 }
 
 static long usec_since(const struct timespec *t)

@@ -547,30 +547,3 @@ void vd_service_dispatch(vd_call *c)
 {
 	handlers[c->method](c);
 }
-
-bool vd_service_check_strings(const ProtobufCMessage *m, vd_error *err)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-	for (unsigned i = 0; i < d->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		const char *base = (const char *)m + f->offset;
-		size_t count = 1;
-		const void *values = base;
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			count = *(const size_t *)((const char *)m + f->quantifier_offset);
-			values = *(void *const *)base;
-		}
-		for (size_t k = 0; k < count; k++) {
-			if (f->type == PROTOBUF_C_TYPE_STRING) {
-				const char *s = ((const char *const *)values)[k];
-				if (!vd_check_utf8(err, f->name, s))
-					return false;
-			} else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)values)[k];
-				if (sub && !vd_service_check_strings(sub, err))
-					return false;
-			}
-		}
-	}
-	return true;
-}

@@ -27,8 +27,5 @@ void vd_service_dispatch(vd_call *call);
  * those run on threads of their own. */
 bool vd_service_is_file_work(const vd_call *call);
 
-/* Checks every string field of a decoded message (recursively) for valid
- * UTF-8, naming the first bad field. */
-bool vd_service_check_strings(const ProtobufCMessage *m, vd_error *err);
 
 #endif
