@@ -97,6 +97,9 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  " FROM unnest($1::uuid[], $2::bigint[]) AS u(id, size) WHERE v.id = u.id", 2),
 	/* Which of these paths ($1, a text[]) are registered. */
 	S(VD_SQL_VOLUME_PATHS_KNOWN, "SELECT path FROM volume WHERE path = ANY($1::text[])", 1),
+	/* The volumes a scan reports, in one statement ($1, a uuid[]). */
+	S(VD_SQL_VOLUME_GET_MANY,
+	  "SELECT " VOLUME_COLS " FROM volume WHERE id = ANY($1::uuid[]) ORDER BY created_at, id", 1),
 
 	S(VD_SQL_ATTACH_CONFLICTS,
 	  "SELECT " ATTACHMENT_COLS " FROM volume_attachment"

@@ -543,17 +543,25 @@ static bool scan_volumes(vd_db *db, vd_arena *a, const vd_local *l, Volumed__V1_
 	}
 }
 
+/* The volumes with these ids as they are now, in one statement per page of
+ * ids (a volume deleted meanwhile is simply not there). */
 static Volumed__V1__Volume **load(vd_db *db, vd_arena *a, path_list *ids, size_t *n, vd_error *err)
 {
 	Volumed__V1__Volume **vols = vd_arena_alloc(a, (ids->n ? ids->n : 1) * sizeof *vols);
 	*n = 0;
-	for (size_t i = 0; i < ids->n; i++)
-		if (vd_store_volume_get(db, a, ids->items[i], &vols[*n], err))
-			(*n)++;
-		else if (err->reason == VD_VOLUME_NOT_FOUND) /* deleted meanwhile */
-			vd_error_clear(err);
-		else
+	for (size_t i = 0; i < ids->n; i += SCAN_PAGE) {
+		size_t k = ids->n - i < SCAN_PAGE ? ids->n - i : SCAN_PAGE;
+		const char *p[] = {text_array(a, ids->items + i, k)};
+		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_GET_MANY, p, err);
+		if (!r) {
+			if (err->reason == VD_OK)
+				vd_db_unexpected(db, err);
 			return NULL;
+		}
+		for (int row = 0; row < PQntuples(r); row++)
+			vols[(*n)++] = vd_row_volume(a, r, row);
+		PQclear(r);
+	}
 	return vols;
 }
 
