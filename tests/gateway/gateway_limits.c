@@ -101,7 +101,10 @@ static void slow_clients(th_pg *pg, th_proc *gw)
 		wait_closed(fds[i], 15, buf, sizeof buf);
 		CHECK_STR(buf, "");
 	}
-	CHECK(now() - start >= 3.0);
+	/* Closed by the timeout, not at once: libmicrohttpd counts the 3 s
+	 * from its own reading of the clock and may close a few ms before
+	 * our 3.0 (CI saw 2.9994 s), so the floor leaves it that slack. */
+	CHECK(now() - start >= 2.5);
 	CHECK_INT(th_pg_scalar(pg, "SELECT count(*) FROM host WHERE name LIKE 'slow%'"), 0);
 
 	/* A client that sent all it meant to is answered, then timed out
