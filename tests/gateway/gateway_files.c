@@ -846,7 +846,7 @@ static void deadlines(const char *host, const char *vm)
 	th_http *r = th_http_do("GET", th_fmt("http://%s/healthz", gw->addr), NULL, NULL, 0, NULL);
 	CHECK_HTTP_STATUS(r, 200);
 	th_http_free(r);
-	th_proc_kill(vd, SIGSTOP);
+	th_proc_freeze(vd);
 	pthread_t t[3];
 	for (int i = 0; i < 3; i++)
 		CHECK(pthread_create(&t[i], NULL, scan_in_background, &s[i]) == 0);
@@ -859,7 +859,7 @@ static void deadlines(const char *host, const char *vm)
 	/* Frozen for 2.5 s in all: longer than both short limits. */
 	if (waited < 2.5)
 		usleep((useconds_t)((2.5 - waited) * 1e6));
-	th_proc_kill(vd, SIGCONT);
+	th_proc_thaw(vd);
 	for (int i = 0; i < 3; i++) {
 		CHECK(pthread_join(t[i], NULL) == 0);
 		CHECK_INT(s[i].status, 200);

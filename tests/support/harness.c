@@ -351,6 +351,22 @@ void th_proc_kill(th_proc *p, int sig)
 		kill(p->pid, sig);
 }
 
+void th_proc_freeze(th_proc *p)
+{
+	CHECK(p->pid > 0 && kill(p->pid, SIGSTOP) == 0);
+	/* waitpid reports the stop when the whole group has stopped. */
+	int st = 0;
+	pid_t r;
+	while ((r = waitpid(p->pid, &st, WUNTRACED)) < 0 && errno == EINTR)
+		;
+	CHECK(r == p->pid && WIFSTOPPED(st));
+}
+
+void th_proc_thaw(th_proc *p)
+{
+	CHECK(p->pid > 0 && kill(p->pid, SIGCONT) == 0);
+}
+
 int th_proc_wait(th_proc *p)
 {
 	int st = 0;

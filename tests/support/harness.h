@@ -48,6 +48,11 @@ th_proc *th_proc_start(const char *const *argv);
 /* Sends sig; th_proc_wait returns the exit status (as from waitpid). */
 void th_proc_kill(th_proc *p, int sig);
 int th_proc_wait(th_proc *p);
+/* SIGSTOP, returning only once every thread has stopped: the kernel stops
+ * a process's threads one after another, and a loaded machine lets the
+ * others answer calls in between. th_proc_thaw sends SIGCONT. */
+void th_proc_freeze(th_proc *p);
+void th_proc_thaw(th_proc *p);
 /* SIGTERM, then checks that it exits 0 on its own (drained, no sanitizer
  * report). */
 void th_proc_stop(th_proc *p);
