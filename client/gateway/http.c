@@ -1,15 +1,16 @@
 /* http.c - libmicrohttpd glue: one exchange per request, from the raw
  * target to the access-log line.
  *
- * Every connection has a thread of its own, which reads the request, calls
- * volumed and sends the answer. A client that sends slowly holds only its
- * own thread, and MHD closes its connection once it has been idle for the
- * client timeout; a slow call (up to its deadline, minutes for file work)
- * holds only its own connection. At most --threads calls to volumed run at
- * once: a connection waits for a slot before it calls. Doing the call on
- * the thread that read the request costs no hand-off between threads: an
- * earlier design, with epoll I/O threads handing requests to call threads
- * and suspending the connection, spent 25 % more CPU per request here.
+ * MHD runs a small pool of I/O threads, each an epoll loop over its own
+ * connections; they never block. Reading from clients does not: a client
+ * that sends slowly only holds a connection, and MHD closes it when it has
+ * been idle for the client timeout. Calling volumed does block, for up to
+ * the call's deadline (minutes for file work), so it never happens on an
+ * I/O thread: a complete request is queued to a pool of call threads
+ * (--threads, sized by concurrent calls) and its connection suspended; the
+ * call thread answers into the exchange and resumes the connection, and
+ * the I/O thread sends the answer. Otherwise one slow call would stall
+ * every other connection its I/O thread owns.
  *
  * MHD calls the access handler first with the headers only, then once per
  * piece of body, then once more with nothing left. When a body follows,
@@ -22,9 +23,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +51,12 @@ struct gw_http {
 	int listen_fd;
 	vc_client *client;
 	int file_timeout_ms;
-	/* Calls to volumed that may run at once (--threads). */
-	sem_t slots;
-	atomic_bool closing; /* shutdown: requests not yet calling get 503 */
+	/* Complete requests waiting for a call thread (under lock). */
+	pthread_cond_t work;
+	exchange *queue_head, *queue_tail;
+	bool closing; /* shutdown: call threads answer what is queued and exit */
+	pthread_t *callers;
+	int ncallers;
 	/* Requests between their first byte and their end, for the drain at
 	 * shutdown; idle keep-alive connections do not count. */
 	pthread_mutex_t lock;
@@ -77,6 +79,14 @@ struct exchange {
 	int status;
 	char reason[64];
 	char detail[256];
+	/* Handed to a call thread: the parsed request, and its answer once
+	 * the call is done (answered is then set, under the lock). */
+	struct MHD_Connection *conn;
+	gw_request q;
+	vc_call_opts opts;
+	gw_reply reply;
+	bool queued, answered;
+	exchange *next;
 };
 
 /* ---- the listening socket ---- */
@@ -220,6 +230,10 @@ static void exchange_free(exchange *x)
 {
 	if (!x)
 		return;
+	if (x->queued) { /* abandoned before its answer was sent */
+		gw_request_dispose(&x->q);
+		gw_reply_dispose(&x->reply);
+	}
 	free(x->target);
 	free(x->body);
 	free(x);
@@ -327,7 +341,8 @@ static enum MHD_Result on_body(exchange *x, const char *data, size_t n)
 }
 
 /* The last call: the whole request is here. Judged at once when it can
- * be; otherwise volumed is called, on this connection's thread. */
+ * be; otherwise queued for a call thread, with the connection suspended
+ * until the answer is ready. */
 static enum MHD_Result on_end(gw_http *h, struct MHD_Connection *conn, exchange *x, const char *method)
 {
 	vd_error err = {0};
@@ -338,31 +353,74 @@ static enum MHD_Result on_end(gw_http *h, struct MHD_Connection *conn, exchange 
 	}
 	gw_http_in in = {.body = x->body, .body_len = x->len};
 	fill_in(conn, x, method, &in);
-	gw_request q = {0};
-	if (!gw_route_parse(&in, &q, &err)) {
-		enum MHD_Result rc = answer_error(conn, x, &err, q.allow);
-		gw_request_dispose(&q);
+	if (!gw_route_parse(&in, &x->q, &err)) {
+		enum MHD_Result rc = answer_error(conn, x, &err, x->q.allow);
+		gw_request_dispose(&x->q);
 		return rc;
 	}
-	vc_call_opts opts = {.request_id = x->request_id, .authorization = q.authorization};
+	x->opts = (vc_call_opts){.request_id = x->request_id, .authorization = x->q.authorization};
 	/* Copying a rootfs or formatting a disk takes as long as the disk
 	 * takes. volumed judges a call's deadline only before it starts, so
 	 * under the short default the client would get a 504 for work that
 	 * volumed then finishes. */
-	if (gw_route_is_file_work(&q))
-		opts.timeout_ms = h->file_timeout_ms;
-	gw_reply reply = {0};
-	while (sem_wait(&h->slots) != 0 && errno == EINTR)
-		;
-	if (atomic_load(&h->closing)) {
-		vd_error_set(&err, VD_VOLUMED_UNAVAILABLE, "the gateway is shutting down; try again");
-		gw_reply_error(&reply, &err);
-	} else {
-		gw_call(h->client, &q, &opts, &reply);
+	if (gw_route_is_file_work(&x->q))
+		x->opts.timeout_ms = h->file_timeout_ms;
+	x->conn = conn;
+	x->queued = true;
+	MHD_suspend_connection(conn);
+	pthread_mutex_lock(&h->lock);
+	x->next = NULL;
+	if (h->queue_tail)
+		h->queue_tail->next = x;
+	else
+		h->queue_head = x;
+	h->queue_tail = x;
+	pthread_cond_signal(&h->work);
+	pthread_mutex_unlock(&h->lock);
+	return MHD_YES;
+}
+
+/* A call thread: takes complete requests, calls volumed, and hands the
+ * answer back to the connection's I/O thread. Once the server is closing,
+ * what is still queued is answered 503 without a call. */
+static void *caller(void *arg)
+{
+	gw_http *h = arg;
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!h->queue_head && !h->closing)
+			pthread_cond_wait(&h->work, &h->lock);
+		exchange *x = h->queue_head;
+		if (!x)
+			break;
+		if (!(h->queue_head = x->next))
+			h->queue_tail = NULL;
+		bool closing = h->closing;
+		pthread_mutex_unlock(&h->lock);
+		if (closing) {
+			vd_error err = {0};
+			vd_error_set(&err, VD_VOLUMED_UNAVAILABLE, "the gateway is shutting down; try again");
+			gw_reply_error(&x->reply, &err);
+		} else {
+			gw_call(h->client, &x->q, &x->opts, &x->reply);
+		}
+		pthread_mutex_lock(&h->lock);
+		x->answered = true;
+		pthread_mutex_unlock(&h->lock);
+		/* MHD calls the access handler again, on the I/O thread. */
+		MHD_resume_connection(x->conn);
+		pthread_mutex_lock(&h->lock);
 	}
-	sem_post(&h->slots);
-	enum MHD_Result rc = answer(conn, x, &reply, q.op == GW_OP_OPTIONS ? q.allow : NULL);
-	gw_request_dispose(&q);
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* Back from a call thread: send what it answered. */
+static enum MHD_Result on_answered(struct MHD_Connection *conn, exchange *x)
+{
+	x->queued = false;
+	enum MHD_Result rc = answer(conn, x, &x->reply, x->q.op == GW_OP_OPTIONS ? x->q.allow : NULL);
+	gw_request_dispose(&x->q);
 	return rc;
 }
 
@@ -374,6 +432,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	exchange *x = *con_cls;
 	if (!x) /* on_uri always runs first; this only keeps a broken promise safe */
 		*con_cls = x = on_uri(h, url, conn);
+	if (x->queued) {
+		pthread_mutex_lock(&h->lock);
+		bool answered = x->answered;
+		pthread_mutex_unlock(&h->lock);
+		return answered ? on_answered(conn, x) : MHD_YES;
+	}
 	if (!x->started)
 		return on_head(conn, x, method);
 	if (*upload_data_size) {
@@ -479,25 +543,35 @@ gw_http *gw_http_start(const gw_http_config *cfg, char *err, size_t errsz)
 	h->file_timeout_ms = cfg->file_timeout_ms;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->idle, NULL);
-	if (sem_init(&h->slots, 0, (unsigned)cfg->threads) != 0)
-		abort();
-	/* ITC lets MHD_quiesce_daemon stop the accepting thread at shutdown. */
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	pthread_cond_init(&h->work, NULL);
+	/* I/O threads never block, so one per core is plenty. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned io_threads = (unsigned)(cores < 1 ? 1 : cores > 8 ? 8 : cores);
+	/* ITC lets MHD_quiesce_daemon stop the accepting threads at shutdown
+	 * and call threads resume suspended connections. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	h->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
-		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->client_timeout_s,
+		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
+		io_threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->client_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections, MHD_OPTION_URI_LOG_CALLBACK,
 		on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
 	if (!h->daemon) {
 		snprintf(err, errsz, "libmicrohttpd could not start (see the log above)");
 		close(cfg->listen_fd);
-		sem_destroy(&h->slots);
+		pthread_cond_destroy(&h->work);
 		pthread_cond_destroy(&h->idle);
 		pthread_mutex_destroy(&h->lock);
 		free(h);
 		return NULL;
 	}
+	h->callers = calloc((size_t)cfg->threads, sizeof *h->callers);
+	if (!h->callers)
+		abort();
+	for (; h->ncallers < cfg->threads; h->ncallers++)
+		if (pthread_create(&h->callers[h->ncallers], NULL, caller, h) != 0)
+			abort();
 	return h;
 }
 
@@ -518,18 +592,22 @@ void gw_http_stop(gw_http *h, int grace_ms)
 		if (pthread_cond_timedwait(&h->idle, &h->lock, &until) == ETIMEDOUT)
 			break;
 	int left = h->in_progress;
+	/* Call threads answer what is still queued with 503 and finish the
+	 * call they are in (bounded by its deadline): a suspended connection
+	 * must be resumed before MHD may stop. */
+	h->closing = true;
+	pthread_cond_broadcast(&h->work);
 	pthread_mutex_unlock(&h->lock);
-	/* Requests still waiting for a slot are answered 503; a call in
-	 * progress is finished (bounded by its deadline) before MHD_stop_daemon
-	 * has joined its connection's thread. */
-	atomic_store(&h->closing, true);
 	if (left)
 		vd_log(VD_LOG_WARN, "%d request(s) still in progress after %d ms; closing them", left,
 		       grace_ms);
+	for (int i = 0; i < h->ncallers; i++)
+		pthread_join(h->callers[i], NULL);
+	free(h->callers);
 	MHD_stop_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	sem_destroy(&h->slots);
+	pthread_cond_destroy(&h->work);
 	pthread_cond_destroy(&h->idle);
 	pthread_mutex_destroy(&h->lock);
 	free(h);

@@ -1,6 +1,6 @@
 /* http.h - the HTTP side of the gateway on libmicrohttpd: the listening
- * socket, a thread per connection with a cap on calls to volumed at once, the body limit,
- * request ids, the access log, and a shutdown that lets requests in progress finish. */
+ * socket, epoll I/O threads and a pool of call threads, the body limit, request ids, the
+ * access log, and a shutdown that lets requests in progress finish. */
 #ifndef VOLUMED_GW_HTTP_H
 #define VOLUMED_GW_HTTP_H
 
@@ -13,7 +13,7 @@ typedef struct gw_http gw_http;
 typedef struct gw_http_config {
 	int listen_fd;        /* from gw_http_listen; the server owns it from here */
 	vc_client *client;    /* shared by every thread; not owned */
-	int threads;          /* how many calls to volumed run at once */
+	int threads;          /* call threads: how many calls to volumed run at once */
 	int client_timeout_s; /* a connection idle this long is closed */
 	int max_connections;
 	/* Deadline of the calls that make volumed work on files (copies,

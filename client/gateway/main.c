@@ -29,14 +29,13 @@ static const vd_opt options[] = {
 	 "deadline of the calls that work on files instead (copies, mkfs, resize, clone, scans, images)",
 	 &cfg.file_timeout_ms, 1, 86400000},
 	{"threads", "GATEWAY_THREADS", VD_OPT_INT, "16",
-	 "how many calls to volumed run at once; each connection has a thread, which waits for a slot",
-	 &cfg.threads, 1, 1024},
+	 "call threads: how many calls to volumed run at once (HTTP I/O runs on one thread per core)", &cfg.threads, 1,
+	 1024},
 	{"client-timeout-s", "GATEWAY_CLIENT_TIMEOUT_S", VD_OPT_INT, "30",
 	 "close a client connection that sends nothing for this long (e.g. stalled mid-request)",
 	 &cfg.client_timeout_s, 1, 86400},
 	{"max-connections", "GATEWAY_MAX_CONNECTIONS", VD_OPT_INT, "1000",
-	 "client connections served at once, a thread each; more are refused", &cfg.max_connections, 1,
-	 1000000},
+	 "client connections served at once; more are refused", &cfg.max_connections, 1, 1000000},
 	{"shutdown-grace-ms", "GATEWAY_SHUTDOWN_GRACE_MS", VD_OPT_INT, "10000",
 	 "on SIGTERM/SIGINT, how long requests in progress may finish", &cfg.shutdown_grace_ms, 0, 3600000},
 	{"log-level", "GATEWAY_LOG_LEVEL", VD_OPT_STRING, "info",
@@ -126,8 +125,8 @@ int main(int argc, char **argv)
 	const char *colon = strrchr(cfg.listen, ':');
 	printf("volume-gateway listening on %.*s:%d\n", (int)(colon - cfg.listen), cfg.listen, port);
 	fflush(stdout);
-	vd_log(VD_LOG_INFO, "serving on port %d, at most %d calls at once, volumed at %s", port,
-	       cfg.threads, cfg.volumed);
+	vd_log(VD_LOG_INFO, "serving on port %d with %d threads, volumed at %s", port, cfg.threads,
+	       cfg.volumed);
 
 	int sig;
 	sigwait(&stop, &sig);

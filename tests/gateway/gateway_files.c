@@ -829,9 +829,10 @@ static void *scan_in_background(void *arg)
 /* File work gets --file-timeout-ms, everything else --timeout-ms: with
  * volumed frozen for a while, a GET gives up after its short deadline (504)
  * while scans wait it out and answer 200, even past the gateway's
- * --client-timeout-s. Three scans are in flight on their own connections
- * meanwhile: a slow call holds only its own connection, so the GET still
- * gets its 504 on time. */
+ * --client-timeout-s. Three scans on their own connections are more than
+ * the gateway's I/O threads here (one per core): a slow call must never
+ * stall other connections of its I/O thread, so the GET still gets its 504
+ * on time. */
 static void deadlines(const char *host, const char *vm)
 {
 	th_proc *gw = th_gateway_start(vd->addr, "--timeout-ms", "1000", "--file-timeout-ms", "60000",

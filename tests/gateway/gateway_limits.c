@@ -1,6 +1,6 @@
 /* gateway_limits - the gateway under clients that misbehave and calls that
  * take long: clients that stop sending mid-request are timed out by the
- * connection timeout while other clients are served (no call slot is held);
+ * connection timeout while other clients are served (no thread is held);
  * a call that outlives the deadline is 504 DEADLINE_EXCEEDED; many clients
  * at once are all answered; SIGTERM lets a request in progress finish and
  * exits 0. */
@@ -62,9 +62,8 @@ static void wait_closed(int fd, double limit, char *buf, size_t size)
 
 static void slow_clients(th_pg *pg, th_proc *gw)
 {
-	/* More stalled clients than the gateway has call slots (--threads
-	 * 2), so a stalled client must hold none: a body half sent, headers
-	 * half sent, a request line half sent, a chunk half sent. */
+	/* More stalled clients than the gateway has threads (2): a body
+	 * half sent, headers half sent, a request line half sent. */
 	const char *half[] = {
 		"POST /v1/hosts HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
 		"Content-Length: 60\r\n\r\n{\"name\": \"slow",
