@@ -225,7 +225,7 @@ const vd_method vd_methods[VD_M_COUNT] = {
 			      &volumed__v1__list_images_response__descriptor},
 };
 
-static int hexval(char c)
+int vd_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -248,7 +248,7 @@ bool vd_uuid_parse(const char *s, size_t len, uint8_t out[16])
 			i++;
 			continue;
 		}
-		int hi = hexval(s[i]), lo = i + 1 < len ? hexval(s[i + 1]) : -1;
+		int hi = vd_hex_value(s[i]), lo = i + 1 < len ? vd_hex_value(s[i + 1]) : -1;
 		if (hi < 0 || lo < 0)
 			return false;
 		out[n++] = (uint8_t)(hi << 4 | lo);

@@ -178,6 +178,9 @@ extern const vd_method vd_methods[VD_M_COUNT];
 bool vd_uuid_parse(const char *s, size_t len, uint8_t out[16]);
 void vd_uuid_format(const uint8_t in[16], char out[VD_UUID_LEN + 1]);
 
+/* The value of one hex digit (either case), or -1. */
+int vd_hex_value(char c);
+
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
 bool vd_utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */

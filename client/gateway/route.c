@@ -128,17 +128,6 @@ typedef struct segment {
 	bool ok;
 } segment;
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0..n) into out and NUL-terminates it; '+' is a space when
  * plus is set (query strings, as HTML forms and most clients send them).
  * Returns the decoded length, or -1 on a broken %-escape. out has room
@@ -148,8 +137,8 @@ static long decode(const char *s, size_t n, bool plus, char *out)
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < n ? vd_hex_value(s[i + 1]) : -1;
+			int lo = hi >= 0 ? vd_hex_value(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				out[o] = '\0';
 				return -1;
