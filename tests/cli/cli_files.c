@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctl_run.h"
+#include "files.h"
 #include "fixtures.h"
 
 static char root[64];
@@ -29,12 +30,6 @@ static void make_file(const char *path, off_t size)
 	CHECK(fd >= 0);
 	CHECK(ftruncate(fd, size) == 0);
 	close(fd);
-}
-
-static long long file_size(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
 }
 
 /* The JSON of a command that must succeed; json_decref it. */
@@ -111,7 +106,7 @@ int main(void)
 	json_t *rv = json_array_get(j, 0);
 	CHECK_STR(ctl_jstr(rv, "status"), "attached");
 	CHECK_INT(json_integer_value(json_object_get(rv, "size_bytes")), 8 << 20);
-	CHECK_INT(file_size(ctl_jstr(rv, "path")), 8 << 20);
+	CHECK_INT(th_file_size(ctl_jstr(rv, "path")), 8 << 20);
 	CHECK(strncmp(ctl_jstr(rv, "path"), vms, strlen(vms)) == 0);
 	json_decref(j);
 	CHECK_USAGE(
@@ -138,7 +133,7 @@ int main(void)
 	CHECK_INT(json_integer_value(json_object_get(j, "size_bytes")), 64 << 20);
 	json_decref(j);
 	CHECK(strncmp(data_path, vols, strlen(vols)) == 0);
-	CHECK_INT(file_size(data_path), 64 << 20);
+	CHECK_INT(th_file_size(data_path), 64 << 20);
 	CHECK_USAGE(ctl_run("volumes", "create", "--name", "d", "--type", "ext4", "--provision", NULL),
 		    "missing --size (the size of the file to make)");
 	CHECK_USAGE(ctl_run("volumes", "create", "--name", "d", "--size", "1G", "--provision", NULL),
@@ -153,7 +148,7 @@ int main(void)
 	r = ctl_run("volumes", "resize", data, "--size", "128M", NULL);
 	CHECK_EXIT(r, 0);
 	CHECK_CONTAINS(r->out, "128.0 MiB (134217728 bytes)");
-	CHECK_INT(file_size(data_path), 128 << 20);
+	CHECK_INT(th_file_size(data_path), 128 << 20);
 	CHECK_ERROR(ctl_run("volumes", "resize", data, "--size", "32M", NULL), 3,
 		    "INVALID_FIELD: invalid size_bytes");
 	CHECK_USAGE(ctl_run("volumes", "resize", data, NULL), "missing --size");
@@ -168,7 +163,7 @@ int main(void)
 	CHECK_STR(ctl_jstr(j, "status"), "available");
 	json_decref(j);
 	CHECK(strcmp(copy, data) != 0);
-	CHECK_INT(file_size(copy_path), 128 << 20);
+	CHECK_INT(th_file_size(copy_path), 128 << 20);
 
 	CHECK_EXIT(ctl_run("volumes", "attach", data, "--vm-id", vm, "--drive-id", "vdb", NULL), 0);
 	CHECK_ERROR(ctl_run("volumes", "resize", data, "--size", "256M", NULL), 5, "VOLUME_ATTACHED");
@@ -204,13 +199,13 @@ int main(void)
 	r = ctl_run("volumes", "delete", data, "--delete-file", NULL);
 	CHECK_EXIT(r, 0);
 	CHECK_STR(r->out, th_fmt("deleted volume %s\n", data));
-	CHECK_INT(file_size(data_path), -1);
+	CHECK_INT(th_file_size(data_path), -1);
 	const char *args_stray[] = {"volumes", "list", "--path", stray, NULL};
 	j = json_of(args_stray);
 	const char *stray_id = th_keep(ctl_jstr(json_array_get(j, 0), "id"));
 	json_decref(j);
 	CHECK_EXIT(ctl_run("volumes", "delete", stray_id, NULL), 0);
-	CHECK_INT(file_size(stray), 3 << 20);
+	CHECK_INT(th_file_size(stray), 3 << 20);
 
 	CHECK_INT(th_pg_scalar(pg, TF_AUDIT_SQL), 0);
 	th_proc_stop(vd);

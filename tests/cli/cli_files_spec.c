@@ -5,7 +5,6 @@
  * data disk that e2fsck accepts, attached at vdb. And `--output json`
  * prints exactly what the gateway answers for the same volume, VM, image
  * and scan result, key for key. */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +13,15 @@
 #include <unistd.h>
 
 #include "ctl_run.h"
+#include "files.h"
 #include "fixtures.h"
 #include "http.h"
 
 #define TEMPLATE_BYTES (32 << 20)
 
-static char base[256], images[300], storage[300], volumes[300];
+static th_roots roots;
+static const char *const images = roots.images, *const storage = roots.storage, *const volumes = roots.volumes;
 static char gw_base[96];
-
-static void remove_base(void)
-{
-	if (base[0] && !getenv("TH_KEEP"))
-		th_run(th_fmt("rm -rf '%s'", base));
-}
-
-static bool same_bytes(const char *a, const char *b)
-{
-	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
-}
-
-static bool fsck_clean(const char *path)
-{
-	return th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
-}
 
 /* The JSON a command prints; it must succeed. json_decref it. */
 static json_t *ctl_json_of(const char *arg, ...) __attribute__((sentinel));
@@ -126,35 +111,6 @@ static void check_same_json(json_t *ctl, json_t *gw, bool values_too)
 	json_decref(gw);
 }
 
-static bool rootfs_path_ok(const char *path, const char *vm)
-{
-	const char *prefix = th_fmt("%s/%s/storage/rootfs-", storage, vm);
-	size_t n = strlen(prefix);
-	if (!path || strncmp(path, prefix, n) != 0 || strlen(path) != n + 8 + 5)
-		return false;
-	for (size_t i = n; i < n + 8; i++)
-		if (!isxdigit((unsigned char)path[i]) || isupper((unsigned char)path[i]))
-			return false;
-	return strcmp(path + n + 8, ".ext4") == 0;
-}
-
-static void make_roots(void)
-{
-	snprintf(base, sizeof base, "/tmp/volumectl-spec-XXXXXX");
-	CHECK(mkdtemp(base) != NULL);
-	atexit(remove_base);
-	snprintf(images, sizeof images, "%s/images", base);
-	snprintf(storage, sizeof storage, "%s/vms", base);
-	snprintf(volumes, sizeof volumes, "%s/volumes", base);
-	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
-	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK_INT(th_run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
-	                     "head -c 1048576 /dev/urandom > '%s/rootfs/etc/blob' && truncate -s %d '%s' && "
-	                     "mkfs.ext4 -q -F -d '%s/rootfs' '%s'",
-	                     base, base, base, TEMPLATE_BYTES, tmpl, base, tmpl)),
-	          0);
-	CHECK_INT(th_run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
-}
 
 /* images list, and the same list from the gateway. Returns the rootfs
  * image's id. */
@@ -187,15 +143,15 @@ static const char *vm_creation_flow(const char *host, const char *image)
 
 	j = ctl_json_of("volumes", "get", rootfs, NULL);
 	const char *path = th_keep(ctl_jstr(j, "path"));
-	CHECK(rootfs_path_ok(path, vm));
+	CHECK(th_rootfs_path_ok(&roots, path, vm));
 	CHECK_STR(ctl_jstr(j, "name"), th_fmt("my-vm (%s)", strrchr(path, '/') + 1));
 	CHECK_STR(ctl_jstr(j, "description"), "Rootfs for VM: my-vm");
 	CHECK_STR(ctl_jstr(j, "type"), "ext4");
 	CHECK_STR(ctl_jstr(j, "status"), "attached");
 	CHECK_INT(json_integer_value(json_object_get(j, "size_bytes")), TEMPLATE_BYTES);
 	json_decref(j);
-	CHECK(same_bytes(path, th_fmt("%s/alpine-3.18.ext4", images)));
-	CHECK(fsck_clean(path));
+	CHECK(th_same_bytes(path, th_fmt("%s/alpine-3.18.ext4", images)));
+	CHECK(th_fsck_clean(path));
 	j = ctl_json_of("volumes", "attachments", rootfs, NULL);
 	CHECK_INT(json_array_size(j), 1);
 	CHECK_STR(ctl_jstr(json_array_get(j, 0), "vm_id"), vm);
@@ -229,7 +185,7 @@ static void vm_kinds(const char *image)
 		json_decref(j);
 		j = ctl_json_of("volumes", "get", rootfs, NULL);
 		CHECK_STR(ctl_jstr(j, "path"), th_fmt("%s/%s/%s.ext4", images, kinds[i].dir, vm));
-		CHECK(same_bytes(ctl_jstr(j, "path"), th_fmt("%s/alpine-3.18.ext4", images)));
+		CHECK(th_same_bytes(ctl_jstr(j, "path"), th_fmt("%s/alpine-3.18.ext4", images)));
 		json_decref(j);
 	}
 }
@@ -246,7 +202,7 @@ static const char *use_case_2(const char *host, const char *vm)
 	CHECK_STR(ctl_jstr(j, "status"), "available");
 	json_decref(j);
 	CHECK(strncmp(path, th_fmt("%s/", volumes), strlen(volumes) + 1) == 0);
-	CHECK(fsck_clean(path));
+	CHECK(th_fsck_clean(path));
 
 	const ctl_out *r = ctl_run("volumes", "attach", vol, "--vm-id", vm, "--drive-id", "vdb", NULL);
 	CHECK_EXIT(r, 0);
@@ -312,7 +268,8 @@ static void scan_parity(const char *host)
 
 int main(void)
 {
-	make_roots();
+	th_roots_make(&roots, "volumectl-spec");
+	th_roots_templates(&roots, TEMPLATE_BYTES);
 	th_pg *pg = th_pg_start();
 	th_proc *vd = th_volumed_start(pg, "--host-name", "fc-host-1", "--image-root", images,
 	                               "--storage-root", storage, "--volume-root", volumes, NULL);

@@ -7,7 +7,6 @@
  * status, reason and that the registry did not change; and the longer
  * deadline of file work. */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "fixtures.h"
 #include "gwt.h"
 
@@ -31,7 +31,9 @@
 #define SPEC_IMAGE "550e8400-e29b-41d4-a716-446655440000"
 #define TEMPLATE_BYTES (32 << 20)
 
-static char base[256], images[300], storage[300], volumes[300];
+static th_roots roots;
+static const char *const base = roots.base, *const images = roots.images, *const storage = roots.storage,
+		  *const volumes = roots.volumes;
 static th_pg *pg;
 static th_proc *vd;
 
@@ -53,49 +55,6 @@ static long long db_state(void)
 		CHECK_HTTP_ERROR((r), (status), (reason));                                                   \
 		CHECK_INT(db_state(), (before));                                                             \
 	} while (0)
-
-static void remove_base(void)
-{
-	if (base[0] && !getenv("TH_KEEP"))
-		th_run(th_fmt("rm -rf '%s'", base));
-}
-
-static bool exists(const char *path)
-{
-	struct stat s;
-	return lstat(path, &s) == 0;
-}
-
-static long long file_size(const char *path)
-{
-	struct stat s;
-	return stat(path, &s) == 0 ? (long long)s.st_size : -1;
-}
-
-static bool same_bytes(const char *a, const char *b)
-{
-	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
-}
-
-static bool fsck_clean(const char *path)
-{
-	return th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", path)) == 0;
-}
-
-/* The size the ext4 filesystem inside a file thinks it has. */
-static long long ext4_bytes(const char *path)
-{
-	FILE *p = popen(th_fmt("dumpe2fs -h '%s' 2>/dev/null | awk -F: '/^Block count/{c=$2} "
-	                       "/^Block size/{s=$2} END{print c*s}'",
-	                       path),
-	                "r");
-	long long n = -1;
-	CHECK(p != NULL);
-	if (fscanf(p, "%lld", &n) != 1)
-		n = -1;
-	pclose(p);
-	return n;
-}
 
 static th_http *send_json(const char *method, const char *path, const char *body)
 {
@@ -130,41 +89,13 @@ static const json_t *find(const json_t *array, const char *key, const char *valu
 	return NULL;
 }
 
-/* "{storage}/{vm}/storage/rootfs-{8 hex}.ext4" */
-static bool rootfs_path_ok(const char *path, const char *vm)
-{
-	const char *prefix = th_fmt("%s/%s/storage/rootfs-", storage, vm);
-	size_t n = strlen(prefix);
-	if (!path || strncmp(path, prefix, n) != 0 || strlen(path) != n + 8 + 5)
-		return false;
-	for (size_t i = n; i < n + 8; i++)
-		if (!isxdigit((unsigned char)path[i]) || isupper((unsigned char)path[i]))
-			return false;
-	return strcmp(path + n + 8, ".ext4") == 0;
-}
-
 /* A template and a kernel, made the way an operator would: an ext4 image
  * with files in it (mkfs.ext4 -d on a sparse file), and a kernel blob. */
 static void make_roots(void)
 {
-	snprintf(base, sizeof base, "/tmp/gateway-files-XXXXXX");
-	CHECK(mkdtemp(base) != NULL);
-	atexit(remove_base); /* also when a check fails */
-	snprintf(images, sizeof images, "%s/images", base);
-	snprintf(storage, sizeof storage, "%s/vms", base);
-	snprintf(volumes, sizeof volumes, "%s/volumes", base);
-	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
-	CHECK(mkdir(th_fmt("%s/outside", base), 0755) == 0);
-	CHECK_INT(th_run(th_fmt("mkdir -p '%s/rootfs/etc' && echo alpine > '%s/rootfs/etc/hostname' && "
-	                     "head -c 1048576 /dev/urandom > '%s/rootfs/etc/blob'",
-	                     base, base, base)),
-	          0);
-	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK_INT(th_run(th_fmt("truncate -s %d '%s' && mkfs.ext4 -q -F -L alpine -d '%s/rootfs' '%s'",
-	                     TEMPLATE_BYTES, tmpl, base, tmpl)),
-	          0);
-	CHECK(fsck_clean(tmpl));
-	CHECK_INT(th_run(th_fmt("truncate -s 4M '%s/vmlinux-5.10.bin'", images)), 0);
+	th_roots_make(&roots, "gateway-files");
+	th_roots_templates(&roots, TEMPLATE_BYTES);
+	CHECK(th_fsck_clean(th_fmt("%s/alpine-3.18.ext4", images)));
 	/* A way out of the volume root, for the refusals. */
 	CHECK(symlink(th_fmt("%s/outside", base), th_fmt("%s/evil", volumes)) == 0);
 	CHECK_INT(th_run(th_fmt("echo t > '%s/outside/target.img'", base)), 0);
@@ -251,11 +182,11 @@ static const char *vm_creation_flow(const char *host, const char *image)
 	/* # Result: - Rootfs copied to /srv/fc/vms/{vm-id}/storage/rootfs-{uuid}.ext4 */
 	r = get_volume(rootfs);
 	const char *path = th_keep(th_json_str(r->json, "path"));
-	CHECK(rootfs_path_ok(path, vm));
+	CHECK(th_rootfs_path_ok(&roots, path, vm));
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK(same_bytes(path, tmpl));
-	CHECK_INT(file_size(path), TEMPLATE_BYTES);
-	CHECK(fsck_clean(path));
+	CHECK(th_same_bytes(path, tmpl));
+	CHECK_INT(th_file_size(path), TEMPLATE_BYTES);
+	CHECK(th_fsck_clean(path));
 	/* - Volume record created with name "my-vm (rootfs-{uuid}.ext4)" */
 	CHECK_STR(th_json_str(r->json, "name"), th_fmt("my-vm (%s)", strrchr(path, '/') + 1));
 	CHECK_STR(th_json_str(r->json, "description"), "Rootfs for VM: my-vm");
@@ -312,7 +243,7 @@ static void vm_kinds(const char *image)
 		r = get_volume(rootfs);
 		const char *path = th_json_str(r->json, "path");
 		CHECK_STR(path, th_fmt("%s/%s/%s.ext4", images, kinds[i].dir, id));
-		CHECK(same_bytes(path, th_fmt("%s/alpine-3.18.ext4", images)));
+		CHECK(th_same_bytes(path, th_fmt("%s/alpine-3.18.ext4", images)));
 		CHECK_STR(th_json_str(r->json, "name"), th_fmt("%s-1 (%s.ext4)", kinds[i].kind, id));
 		CHECK_STR(th_json_str(r->json, "status"), "attached");
 		th_http_free(r);
@@ -326,7 +257,7 @@ static void vm_kinds(const char *image)
 	const char *rootfs = th_keep(th_json_str(r->json, "rootfs_volume_id"));
 	th_http_free(r);
 	r = get_volume(rootfs);
-	CHECK(rootfs_path_ok(th_json_str(r->json, "path"), vm));
+	CHECK(th_rootfs_path_ok(&roots, th_json_str(r->json, "path"), vm));
 	th_http_free(r);
 }
 
@@ -351,9 +282,9 @@ static const char *use_case_2(const char *host, const char *vm)
 	CHECK_STR(th_json_str(r->json, "host_id"), host);
 	th_http_free(r);
 	CHECK(strncmp(path, th_fmt("%s/", volumes), strlen(volumes) + 1) == 0);
-	CHECK_INT(file_size(path), 64 << 20);
-	CHECK(fsck_clean(path));
-	CHECK_INT(ext4_bytes(path), 64 << 20);
+	CHECK_INT(th_file_size(path), 64 << 20);
+	CHECK(th_fsck_clean(path));
+	CHECK_INT(th_ext4_bytes(path), 64 << 20);
 
 	/* The specification's path and host, named: the file is made there. */
 	const char *named = th_keep(th_fmt("%s/data-vol-1.ext4", volumes));
@@ -365,7 +296,7 @@ static const char *use_case_2(const char *host, const char *vm)
 	CHECK_HTTP_STATUS(r, 201);
 	CHECK_STR(th_json_str(r->json, "path"), named);
 	th_http_free(r);
-	CHECK(fsck_clean(named));
+	CHECK(th_fsck_clean(named));
 
 	/* Step 3: Attach to VM */
 	r = send_json("POST", th_fmt("/v1/volumes/%s/attach", vol),
@@ -397,9 +328,9 @@ static void resize(const char *attached)
 	CHECK_INT(int_of(r->json, "size_bytes"), 128 << 20);
 	CHECK(th_http_header(r, "Location") == NULL);
 	th_http_free(r);
-	CHECK_INT(file_size(path), 128 << 20);
-	CHECK_INT(ext4_bytes(path), 128 << 20);
-	CHECK(fsck_clean(path));
+	CHECK_INT(th_file_size(path), 128 << 20);
+	CHECK_INT(th_ext4_bytes(path), 128 << 20);
+	CHECK(th_fsck_clean(path));
 	CHECK_INT(th_pg_scalar(pg, th_fmt("SELECT size_bytes FROM volume WHERE id = '%s'", vol)), 128 << 20);
 
 	/* Shrinking is refused: file, filesystem and row as they were. */
@@ -409,15 +340,15 @@ static void resize(const char *attached)
 	CHECK_STR(th_json_str(json_object_get(json_object_get(r->json, "error"), "metadata"), "field"),
 	          "size_bytes");
 	th_http_free(r);
-	CHECK_INT(file_size(path), 128 << 20);
-	CHECK_INT(ext4_bytes(path), 128 << 20);
+	CHECK_INT(th_file_size(path), 128 << 20);
+	CHECK_INT(th_ext4_bytes(path), 128 << 20);
 
 	/* An attached volume is not resized under its VM. */
 	r = send_json("POST", th_fmt("/v1/volumes/%s/resize", attached), "{\"size_bytes\": 268435456}");
 	CHECK_REFUSED(r, 409, "VOLUME_ATTACHED", before);
 	th_http_free(r);
 	r = get_volume(attached);
-	CHECK_INT(file_size(th_json_str(r->json, "path")), 64 << 20);
+	CHECK_INT(th_file_size(th_json_str(r->json, "path")), 64 << 20);
 	th_http_free(r);
 
 	/* Not JSON's integer, or no such volume: nothing reaches the disk. */
@@ -460,7 +391,7 @@ static const char *clone_volume(const char *attached, const char **source_path)
 	th_http_free(r);
 	CHECK(strcmp(copy_path, src_path) != 0);
 	CHECK(strncmp(copy_path, th_fmt("%s/", volumes), strlen(volumes) + 1) == 0);
-	CHECK(same_bytes(copy_path, src_path));
+	CHECK(th_same_bytes(copy_path, src_path));
 
 	/* Named, with a description and a path of our choosing. */
 	const char *chosen = th_keep(th_fmt("%s/team/golden-2.ext4", volumes));
@@ -472,7 +403,7 @@ static const char *clone_volume(const char *attached, const char **source_path)
 	CHECK_STR(th_json_str(r->json, "description"), "second");
 	CHECK_STR(th_json_str(r->json, "path"), chosen);
 	th_http_free(r);
-	CHECK(same_bytes(chosen, src_path));
+	CHECK(th_same_bytes(chosen, src_path));
 	/* An empty JSON object is the same as no body. */
 	r = send_json("POST", th_fmt("/v1/volumes/%s/clone", src), "{}");
 	CHECK_HTTP_STATUS(r, 201);
@@ -499,7 +430,7 @@ static void deletes(const char *with_file, const char *keep_false, const char *k
 		th_http *r = get_volume(ids[i]);
 		paths[i] = th_keep(th_json_str(r->json, "path"));
 		th_http_free(r);
-		CHECK(exists(paths[i]));
+		CHECK(th_exists(paths[i]));
 	}
 
 	/* Anything but true or false is refused, naming the parameter. */
@@ -514,7 +445,7 @@ static void deletes(const char *with_file, const char *keep_false, const char *k
 		CHECK_CONTAINS(th_json_str(e, "message"), "delete_file");
 		CHECK_STR(th_json_str(json_object_get(e, "metadata"), "field"), "delete_file");
 		th_http_free(r);
-		CHECK(exists(paths[0]));
+		CHECK(th_exists(paths[0]));
 	}
 
 	th_http *r =
@@ -522,7 +453,7 @@ static void deletes(const char *with_file, const char *keep_false, const char *k
 	CHECK_HTTP_STATUS(r, 204);
 	CHECK_INT(r->body_len, 0);
 	th_http_free(r);
-	CHECK(!exists(paths[0]));
+	CHECK(!th_exists(paths[0]));
 	CHECK_INT(th_pg_scalar(pg, th_fmt("SELECT count(*) FROM volume WHERE id = '%s'", with_file)), 0);
 	r = th_http_do("GET", gwt_url("/v1/volumes/%s", with_file), NULL, NULL, 0, NULL);
 	CHECK_HTTP_ERROR(r, 404, "VOLUME_NOT_FOUND");
@@ -532,11 +463,11 @@ static void deletes(const char *with_file, const char *keep_false, const char *k
 	               NULL);
 	CHECK_HTTP_STATUS(r, 204);
 	th_http_free(r);
-	CHECK(exists(paths[1]));
+	CHECK(th_exists(paths[1]));
 	r = th_http_do("DELETE", gwt_url("/v1/volumes/%s", keep_plain), NULL, NULL, 0, NULL);
 	CHECK_HTTP_STATUS(r, 204);
 	th_http_free(r);
-	CHECK(exists(paths[2]));
+	CHECK(th_exists(paths[2]));
 	CHECK_INT(th_pg_scalar(pg, th_fmt("SELECT count(*) FROM volume WHERE id IN ('%s', '%s')", keep_false,
 	                                  keep_plain)),
 	          0);
@@ -604,7 +535,7 @@ static void scan(const char *host)
 	r = send_json("POST", th_fmt("/v1/volumes/%s/resize", ids[0]), "{\"size_bytes\": 2097152}");
 	CHECK_REFUSED(r, 409, "FILE_NOT_FOUND", before);
 	th_http_free(r);
-	CHECK(!exists(paths[0]));
+	CHECK(!th_exists(paths[0]));
 
 	r = send_json("POST", th_fmt("/v1/hosts/%s/scan", host), "{\"register_unregistered\": true}");
 	CHECK_HTTP_STATUS(r, 200);
@@ -686,7 +617,7 @@ static void refusals(const char *host, const char *image, const char *kernel)
 	           remote, far));
 	CHECK_REFUSED(r, 409, "WRONG_HOST", before);
 	th_http_free(r);
-	CHECK(!exists(remote));
+	CHECK(!th_exists(remote));
 	/* Registered (registry only, which any volumed may do), its file is
 	 * still not this volumed's to grow, copy or delete. */
 	const char *rid = gwt_volume(far, th_fmt("%s/remote.img", volumes));
@@ -715,14 +646,14 @@ static void refusals(const char *host, const char *image, const char *kernel)
 		    "path");
 		th_http_free(r);
 	}
-	CHECK(!exists(th_fmt("%s/outside/planted.img", base)));
+	CHECK(!th_exists(th_fmt("%s/outside/planted.img", base)));
 	r = send_json("POST", "/v1/volumes",
 	              th_fmt("{\"name\": \"bad\", \"path\": \"%s/outside.img\", \"size_bytes\": 1048576, "
 	                     "\"type\": \"raw\", \"provision\": true}",
 	                     base));
 	CHECK_REFUSED(r, 400, "INVALID_FIELD", before);
 	th_http_free(r);
-	CHECK(!exists(th_fmt("%s/outside.img", base)));
+	CHECK(!th_exists(th_fmt("%s/outside.img", base)));
 	/* A file already at the path is never replaced. */
 	r = send_json(
 	    "POST", "/v1/volumes",
@@ -731,7 +662,7 @@ static void refusals(const char *host, const char *image, const char *kernel)
 	           volumes));
 	CHECK_REFUSED(r, 409, "FILE_EXISTS", before);
 	th_http_free(r);
-	CHECK(fsck_clean(th_fmt("%s/data-vol-1.ext4", volumes)));
+	CHECK(th_fsck_clean(th_fmt("%s/data-vol-1.ext4", volumes)));
 	r = send_json("POST", "/v1/volumes", "{\"name\": \"d\", \"size_bytes\": 1048576, \"provision\": 1}");
 	CHECK_REFUSED(r, 400, "INVALID_JSON", before);
 	th_http_free(r);
@@ -745,12 +676,12 @@ static void refusals(const char *host, const char *image, const char *kernel)
 	r = th_http_do("DELETE", gwt_url("/v1/volumes/%s?delete_file=true", elsewhere), NULL, NULL, 0, NULL);
 	CHECK_REFUSED(r, 409, "UNMANAGED_PATH", before);
 	th_http_free(r);
-	CHECK(exists(th_fmt("%s/elsewhere.img", base)));
+	CHECK(th_exists(th_fmt("%s/elsewhere.img", base)));
 	r = th_http_do("DELETE", gwt_url("/v1/volumes/%s?delete_file=true", link), NULL, NULL, 0, NULL);
 	CHECK_REFUSED(r, 500, "FILE_ERROR", before);
 	th_http_free(r);
-	CHECK(exists(th_fmt("%s/outside/target.img", base)));
-	CHECK(exists(th_fmt("%s/link.img", volumes)));
+	CHECK(th_exists(th_fmt("%s/outside/target.img", base)));
+	CHECK(th_exists(th_fmt("%s/link.img", volumes)));
 }
 
 /* A volumed whose disk is full (a file size limit of 8 MiB): NO_SPACE is
@@ -796,7 +727,7 @@ static void full_disk(const char *image)
 	           big));
 	CHECK_REFUSED(r, 429, "NO_SPACE", before);
 	th_http_free(r);
-	CHECK(!exists(big));
+	CHECK(!th_exists(big));
 	snprintf(gwt_base, sizeof gwt_base, "%s", saved);
 	th_proc_stop(gw);
 	th_proc_stop(small);

@@ -11,17 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "fixtures.h"
 #include "gwt.h"
 
-static char base[256], volumes[300];
+static th_roots roots;
+static const char *const volumes = roots.volumes;
 static int failures;
-
-static void remove_base(void)
-{
-	if (base[0] && !getenv("TH_KEEP"))
-		th_run(th_fmt("rm -rf '%s'", base));
-}
 
 /* One probe: a scan, its HTTP status and (on 200) whether the ordinary
  * stray file was reported. Prints what happened; counts a failure. */
@@ -51,15 +47,10 @@ static void probe(const char *what, const char *host, bool register_new, const c
 
 int main(void)
 {
-	snprintf(base, sizeof base, "/tmp/gateway-names-XXXXXX");
-	CHECK(mkdtemp(base) != NULL);
-	atexit(remove_base); /* also when a check fails */
-	const char *images = th_fmt("%s/images", base), *storage = th_fmt("%s/vms", base);
-	snprintf(volumes, sizeof volumes, "%s/volumes", base);
-	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
+	th_roots_make(&roots, "gateway-names");
 	th_pg *pg = th_pg_start();
-	th_proc *vd = th_volumed_start(pg, "--host-name", "test-host", "--image-root", images,
-	                               "--storage-root", storage, "--volume-root", volumes, NULL);
+	th_proc *vd = th_volumed_start(pg, "--host-name", "test-host", "--image-root", roots.images,
+	                               "--storage-root", roots.storage, "--volume-root", volumes, NULL);
 	th_proc *gw = th_gateway_start(vd->addr, NULL);
 	gwt_use(gw);
 	th_http *r = gwt_get("/v1/hosts");

@@ -16,9 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "fixtures.h"
 
-static char base[256], images[300], storage[300], volumes[300];
+static th_roots roots;
+static const char *const base = roots.base, *const images = roots.images, *const storage = roots.storage,
+		  *const volumes = roots.volumes;
 static vc_client *c;
 static vc_status st;
 static th_pg *pg;
@@ -40,23 +43,12 @@ static void make_sparse(const char *path, off_t size)
 	close(fd);
 }
 
-static bool same_bytes(const char *a, const char *b)
-{
-	return th_run(th_fmt("cmp -s '%s' '%s'", a, b)) == 0;
-}
-
 static struct stat stat_of(const char *path)
 {
 	struct stat s;
 	memset(&s, 0, sizeof s);
 	CHECK(stat(path, &s) == 0);
 	return s;
-}
-
-static bool exists(const char *path)
-{
-	struct stat s;
-	return lstat(path, &s) == 0;
 }
 
 /* Files in dir whose name starts with a dot (our temporaries). */
@@ -156,7 +148,7 @@ static void images_and_vms(void)
 	CHECK_STR(v->description, "Rootfs for VM: my-vm");
 	CHECK_INT(v->status, VOLUMED__V1__VOLUME_STATUS__VOLUME_STATUS_ATTACHED);
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
-	CHECK(same_bytes(v->path, tmpl));
+	CHECK(th_same_bytes(v->path, tmpl));
 	struct stat src = stat_of(tmpl), dst = stat_of(v->path);
 	CHECK_INT(dst.st_size, src.st_size);
 	CHECK_INT(v->size_bytes, src.st_size);
@@ -189,7 +181,7 @@ static void images_and_vms(void)
 	CHECK_OK(st);
 	v = get_volume(m->rootfs_volume_id);
 	CHECK_STR(v->path, th_fmt("%s/containers/%s.ext4", images, cid));
-	CHECK(same_bytes(v->path, tmpl));
+	CHECK(th_same_bytes(v->path, tmpl));
 	vc_free(v);
 	vc_free(m);
 	m = provision_vm(fid, "fn", alpine, VOLUMED__V1__VM_KIND__VM_KIND_FUNCTION);
@@ -221,7 +213,7 @@ static void data_volumes(void)
 	CHECK(strncmp(v->path, volumes, strlen(volumes)) == 0);
 	CHECK_INT(stat_of(v->path).st_size, 64 << 20);
 	CHECK_INT(stat_of(v->path).st_mode & 0777, 0600);
-	CHECK_INT(th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", v->path)), 0);
+	CHECK(th_fsck_clean(v->path));
 	char ext4_id[37], ext4_path[512];
 	snprintf(ext4_id, sizeof ext4_id, "%s", v->id);
 	snprintf(ext4_path, sizeof ext4_path, "%s", v->path);
@@ -249,13 +241,13 @@ static void data_volumes(void)
 	v = provision(th_fmt("%s/outside.img", base), "raw", 1 << 20);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
 	CHECK_STR(vc_status_meta(&st, "field"), "path");
-	CHECK(!exists(th_fmt("%s/outside.img", base)));
+	CHECK(!th_exists(th_fmt("%s/outside.img", base)));
 	v = provision(th_fmt("%s/../outside.img", volumes), "raw", 1 << 20);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
 	v = provision(th_fmt("%s/evil/planted.img", volumes), "raw", 1 << 20);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
 	CHECK_CONTAINS(st.message, "symlink");
-	CHECK(!exists(th_fmt("%s/outside/planted.img", base)));
+	CHECK(!th_exists(th_fmt("%s/outside/planted.img", base)));
 	v = provision(th_fmt("%s/tiny.ext4", volumes), "ext4", 4096);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
 	CHECK_INT(before, volumes_now());
@@ -270,11 +262,8 @@ static void data_volumes(void)
 	CHECK_INT(v->size_bytes, 128 << 20);
 	vc_free(v);
 	CHECK_INT(stat_of(ext4_path).st_size, 128 << 20);
-	CHECK_INT(th_run(th_fmt("test $(dumpe2fs -h '%s' 2>/dev/null | awk -F: '/^Block count/{c=$2} "
-			     "/^Block size/{s=$2} END{print c*s}') -eq %d",
-			     ext4_path, 128 << 20)),
-		  0);
-	CHECK_INT(th_run(th_fmt("e2fsck -n -f '%s' >/dev/null 2>&1", ext4_path)), 0);
+	CHECK_INT(th_ext4_bytes(ext4_path), 128 << 20);
+	CHECK(th_fsck_clean(ext4_path));
 	rq.size_bytes = 64 << 20; /* shrinking is refused */
 	vc_call(c, VD_M_RESIZE_VOLUME, &rq.base, (ProtobufCMessage **)&v, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_INVALID_ARGUMENT, "INVALID_FIELD");
@@ -293,7 +282,7 @@ static void data_volumes(void)
 	CHECK_OK(st);
 	CHECK_STR(v->name, "data ext4 (clone)");
 	CHECK_INT(v->status, VOLUMED__V1__VOLUME_STATUS__VOLUME_STATUS_AVAILABLE);
-	CHECK(same_bytes(v->path, ext4_path));
+	CHECK(th_same_bytes(v->path, ext4_path));
 	char clone_path[512], clone_id[37];
 	snprintf(clone_path, sizeof clone_path, "%s", v->path);
 	snprintf(clone_id, sizeof clone_id, "%s", v->id);
@@ -319,13 +308,13 @@ static void data_volumes(void)
 	dq.delete_file = true;
 	vc_delete_volume(c, &dq, NULL, NULL, &st);
 	CHECK_OK(st);
-	CHECK(!exists(clone_path));
+	CHECK(!th_exists(clone_path));
 	CHECK_INT(hidden_files(volumes), 0);
 	dq.id = qcow_id;
 	dq.delete_file = false;
 	vc_delete_volume(c, &dq, NULL, NULL, &st);
 	CHECK_OK(st);
-	CHECK(exists(th_fmt("%s/team/disk.qcow2", volumes)));
+	CHECK(th_exists(th_fmt("%s/team/disk.qcow2", volumes)));
 	/* A registry-only volume elsewhere: its file is not ours to delete. */
 	CHECK_INT(th_run(th_fmt("echo x > '%s/elsewhere.img'", base)), 0);
 	const char *other = tf_volume(c, host, th_fmt("%s/elsewhere.img", base));
@@ -333,14 +322,14 @@ static void data_volumes(void)
 	dq.delete_file = true;
 	vc_delete_volume(c, &dq, NULL, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_FAILED_PRECONDITION, "UNMANAGED_PATH");
-	CHECK(exists(th_fmt("%s/elsewhere.img", base)));
+	CHECK(th_exists(th_fmt("%s/elsewhere.img", base)));
 	vc_free(get_volume(other));
 	/* A registered symlink inside the root: the link is not followed. */
 	const char *link = tf_volume(c, host, th_fmt("%s/link.img", volumes));
 	dq.id = (char *)link;
 	vc_delete_volume(c, &dq, NULL, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_INTERNAL, "FILE_ERROR");
-	CHECK(exists(th_fmt("%s/outside/target.img", base)));
+	CHECK(th_exists(th_fmt("%s/outside/target.img", base)));
 	vc_free(get_volume(link));
 }
 
@@ -424,7 +413,7 @@ static void other_hosts(void)
 	vc_create_volume(c, &q, &v, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_FAILED_PRECONDITION, "WRONG_HOST");
 	CHECK_CONTAINS(st.message, "far-away");
-	CHECK(!exists(q.path));
+	CHECK(!th_exists(q.path));
 	q.provision = false; /* registering it is fine */
 	vc_create_volume(c, &q, &v, NULL, &st);
 	CHECK_OK(st);
@@ -474,7 +463,7 @@ static void full_disk(const char *alpine_id)
 	Volumed__V1__Volume *v;
 	vc_create_volume(sc, &vq, &v, NULL, &st);
 	CHECK_STATUS(st, VD_CODE_RESOURCE_EXHAUSTED, "NO_SPACE");
-	CHECK(!exists(vq.path));
+	CHECK(!th_exists(vq.path));
 	CHECK_INT(hidden_files(volumes), 0);
 	CHECK_INT(before, volumes_now());
 	vc_client_free(sc);
@@ -552,13 +541,7 @@ static void killed_midway(void)
 
 int main(void)
 {
-	snprintf(base, sizeof base, "/tmp/volumed-files-XXXXXX");
-	CHECK(mkdtemp(base) != NULL);
-	snprintf(images, sizeof images, "%s/images", base);
-	snprintf(storage, sizeof storage, "%s/vms", base);
-	snprintf(volumes, sizeof volumes, "%s/volumes", base);
-	CHECK(mkdir(images, 0755) == 0 && mkdir(storage, 0755) == 0 && mkdir(volumes, 0755) == 0);
-	CHECK(mkdir(th_fmt("%s/outside", base), 0755) == 0);
+	th_roots_make(&roots, "volumed-files");
 	/* A 16 MiB ext4 template with holes, a kernel, and a trap or two. */
 	const char *tmpl = th_fmt("%s/alpine-3.18.ext4", images);
 	make_sparse(tmpl, 16 << 20);
@@ -613,9 +596,6 @@ int main(void)
 	CHECK_INT(th_pg_scalar(pg, "SELECT count(*) FROM vm WHERE name = 'nowhere'"), 0);
 	vc_client_free(c);
 	th_proc_stop(plain);
-
-	if (!getenv("TH_KEEP"))
-		th_run(th_fmt("rm -rf '%s'", base));
 	printf("it_files: ok\n");
 	return 0;
 }
