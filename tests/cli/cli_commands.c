@@ -1,13 +1,10 @@
 /* cli_commands - every volumectl command against the real volumed and
  * Postgres: table and JSON output, and the exit code and message of each
  * error class (usage, invalid argument, not found, conflict, unavailable). */
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ctl_run.h"
@@ -59,18 +56,6 @@ static const char *field(const char *out, const char *name)
 	}
 	fprintf(stderr, "no field \"%s\" in:\n%s", name, out);
 	th_fail();
-}
-
-/* A port nobody listens on: bound, then closed again. */
-static int dead_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-	CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-	close(fd);
-	return ntohs(a.sin_port);
 }
 
 static void help(void)
@@ -572,7 +557,7 @@ static void volumes(const char *host, const char *vm1, const char *vm2)
 /* Where volumectl sends its calls: flag over VOLUMED_ADDR over the default. */
 static void addresses(const char *live)
 {
-	const char *dead = th_keep(th_fmt("127.0.0.1:%d", dead_port()));
+	const char *dead = th_keep(th_fmt("127.0.0.1:%d", th_free_port()));
 	const char *saved = ctl_server;
 	ctl_server = NULL;
 

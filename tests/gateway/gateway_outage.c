@@ -2,26 +2,10 @@
  * (503 VOLUMED_UNAVAILABLE) and restarted (served again, the gateway never
  * restarted), then Postgres stopped under both (503 DATABASE_UNAVAILABLE,
  * /healthz 503) and restarted. Nothing is written while anything is down. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "gwt.h"
-
-/* A port nobody listens on now, for a volumed that must come back on the
- * same address. */
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-	CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
 
 static void expect_error(const char *method, const char *path, const char *body, long status,
 			 const char *reason)
@@ -57,7 +41,7 @@ int main(void)
 {
 	th_pg *pg = th_pg_start();
 	char listen[32];
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", th_free_port());
 	th_proc *vd = th_volumed_start(pg, "--listen", listen, NULL);
 	th_proc *gw = th_gateway_start(vd->addr, NULL);
 	gwt_use(gw);

@@ -144,14 +144,14 @@ static void register_cleanup(void)
 	}
 }
 
-static int free_port(void)
+int th_free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof a;
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-		perror("free_port");
+		perror("th_free_port");
 		th_fail();
 	}
 	close(fd);
@@ -199,7 +199,7 @@ th_pg *th_pg_start(void)
 		th_fail();
 	}
 	for (int attempt = 0; attempt < 5 && !pg->running; attempt++) {
-		pg->port = free_port();
+		pg->port = th_free_port();
 		pg->running = pg_ctl_start(pg);
 	}
 	if (!pg->running) {

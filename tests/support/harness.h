@@ -63,6 +63,8 @@ const char *th_keep(const char *s);
 /* Runs a shell command; its exit status (128 when it did not exit). */
 int th_run(const char *cmd);
 
+/* A loopback port nobody listens on: bound, then closed again. */
+int th_free_port(void);
 /* A fresh random UUID string. */
 void th_uuid(char out[37]);
 /* A printf into a rotating buffer (32 per thread, for building names and
