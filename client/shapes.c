@@ -212,3 +212,21 @@ json_t *vj_scan(const Volumed__V1__ScanHostResponse *r)
 	json_object_set_new(o, "registered", volume_array(r->registered, r->n_registered));
 	return o;
 }
+
+json_t *vj_object(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	if (d == &volumed__v1__volume__descriptor)
+		return vj_volume((const Volumed__V1__Volume *)m);
+	if (d == &volumed__v1__attachment__descriptor)
+		return vj_attachment((const Volumed__V1__Attachment *)m);
+	if (d == &volumed__v1__host__descriptor)
+		return vj_host((const Volumed__V1__Host *)m);
+	if (d == &volumed__v1__vm__descriptor)
+		return vj_vm((const Volumed__V1__Vm *)m);
+	if (d == &volumed__v1__image__descriptor)
+		return vj_image((const Volumed__V1__Image *)m);
+	if (d == &volumed__v1__scan_host_response__descriptor)
+		return vj_scan((const Volumed__V1__ScanHostResponse *)m);
+	return NULL;
+}

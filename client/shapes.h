@@ -43,6 +43,9 @@ json_t *vj_image(const Volumed__V1__Image *i);
 /* {checked, resized: [volume], missing: [volume], unregistered_paths:
  *  [string], registered: [volume]} */
 json_t *vj_scan(const Volumed__V1__ScanHostResponse *r);
+/* Whichever of the above m is, by its descriptor; NULL for any other
+ * message. */
+json_t *vj_object(const ProtobufCMessage *m);
 
 /* A JSON string of s, with bytes that are not valid UTF-8 replaced by
  * U+FFFD, so text from anywhere can go into a response. */

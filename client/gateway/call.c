@@ -8,122 +8,63 @@
 
 #include "json.h"
 
-typedef json_t *(*render_fn)(const ProtobufCMessage *m, gw_reply *r);
-
-static json_t *volume(const ProtobufCMessage *m, gw_reply *r)
+/* A list answer (AIP-158) as a plain array: the items of its one repeated
+ * field; its next_page_token goes into a header. */
+static json_t *list(const ProtobufCMessage *m, gw_reply *r)
 {
-	return vj_volume((const Volumed__V1__Volume *)m);
-}
-
-static json_t *attachment(const ProtobufCMessage *m, gw_reply *r)
-{
-	return vj_attachment((const Volumed__V1__Attachment *)m);
-}
-
-static json_t *host(const ProtobufCMessage *m, gw_reply *r)
-{
-	return vj_host((const Volumed__V1__Host *)m);
-}
-
-static json_t *vm(const ProtobufCMessage *m, gw_reply *r)
-{
-	return vj_vm((const Volumed__V1__Vm *)m);
-}
-
-static void next_page(gw_reply *r, const char *token)
-{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	json_t *a = json_array();
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->label != PROTOBUF_C_LABEL_REPEATED)
+			continue;
+		size_t n = *(const size_t *)((const char *)m + fd->quantifier_offset);
+		ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)((const char *)m + fd->offset);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, vj_object(items[i]));
+	}
+	const ProtobufCFieldDescriptor *next = protobuf_c_message_descriptor_get_field_by_name(d, "next_page_token");
+	const char *token = *(const char *const *)((const char *)m + next->offset);
 	snprintf(r->next_page_token, sizeof r->next_page_token, "%s", token ? token : "");
-}
-
-static json_t *volume_list(const ProtobufCMessage *m, gw_reply *r)
-{
-	const Volumed__V1__ListVolumesResponse *l = (const Volumed__V1__ListVolumesResponse *)m;
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n_volumes; i++)
-		json_array_append_new(a, vj_volume(l->volumes[i]));
-	next_page(r, l->next_page_token);
 	return a;
 }
 
-static json_t *attachment_list(const ProtobufCMessage *m, gw_reply *r)
-{
-	const Volumed__V1__ListAttachmentsResponse *l = (const Volumed__V1__ListAttachmentsResponse *)m;
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n_attachments; i++)
-		json_array_append_new(a, vj_attachment(l->attachments[i]));
-	next_page(r, l->next_page_token);
-	return a;
-}
+enum body { NO_BODY, OBJECT, LIST };
 
-static json_t *host_list(const ProtobufCMessage *m, gw_reply *r)
-{
-	const Volumed__V1__ListHostsResponse *l = (const Volumed__V1__ListHostsResponse *)m;
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n_hosts; i++)
-		json_array_append_new(a, vj_host(l->hosts[i]));
-	next_page(r, l->next_page_token);
-	return a;
-}
-
-static json_t *scan(const ProtobufCMessage *m, gw_reply *r)
-{
-	return vj_scan((const Volumed__V1__ScanHostResponse *)m);
-}
-
-static json_t *image_list(const ProtobufCMessage *m, gw_reply *r)
-{
-	const Volumed__V1__ListImagesResponse *l = (const Volumed__V1__ListImagesResponse *)m;
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n_images; i++)
-		json_array_append_new(a, vj_image(l->images[i]));
-	next_page(r, l->next_page_token);
-	return a;
-}
-
-static json_t *vm_list(const ProtobufCMessage *m, gw_reply *r)
-{
-	const Volumed__V1__ListVmsResponse *l = (const Volumed__V1__ListVmsResponse *)m;
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n_vms; i++)
-		json_array_append_new(a, vj_vm(l->vms[i]));
-	next_page(r, l->next_page_token);
-	return a;
-}
-
-/* The answer to each op when volumed says OK. The response message type
- * is the method's (vd_methods), so each renderer knows what it gets. */
+/* The answer to each op when volumed says OK: an OBJECT body is the
+ * response message itself (vj_object), a LIST body its items (list). */
 static const struct {
 	int http;
-	render_fn render;     /* NULL: no body */
+	enum body body;
 	const char *location; /* prefix of the Location of what was created */
 	bool read;            /* changes nothing, so it may be sent twice */
 } answers[GW_OP_COUNT] = {
-	[GW_OP_LIST_VOLUMES] = {200, volume_list, NULL, true},
-	[GW_OP_GET_VOLUME] = {200, volume, NULL, true},
-	[GW_OP_CREATE_VOLUME] = {201, volume, "/v1/volumes/", false},
-	[GW_OP_UPDATE_VOLUME_STATUS] = {200, volume, NULL, false},
-	[GW_OP_DELETE_VOLUME] = {204, NULL, NULL, false},
-	[GW_OP_ATTACH_VOLUME] = {200, attachment, NULL, false},
-	[GW_OP_DETACH_VOLUME] = {200, volume, NULL, false},
-	[GW_OP_LIST_ATTACHMENTS] = {200, attachment_list, NULL, true},
-	[GW_OP_REGISTER_VOLUME] = {200, volume, NULL, false},
-	[GW_OP_CREATE_HOST] = {201, host, "/v1/hosts/", false},
-	[GW_OP_GET_HOST] = {200, host, NULL, true},
-	[GW_OP_LIST_HOSTS] = {200, host_list, NULL, true},
-	[GW_OP_DELETE_HOST] = {204, NULL, NULL, false},
-	[GW_OP_CREATE_VM] = {201, vm, "/v1/vms/", false},
-	[GW_OP_GET_VM] = {200, vm, NULL, true},
-	[GW_OP_LIST_VMS] = {200, vm_list, NULL, true},
-	[GW_OP_DELETE_VM] = {204, NULL, NULL, false},
-	[GW_OP_HEALTH] = {200, NULL, NULL, true},
+	[GW_OP_LIST_VOLUMES] = {200, LIST, NULL, true},
+	[GW_OP_GET_VOLUME] = {200, OBJECT, NULL, true},
+	[GW_OP_CREATE_VOLUME] = {201, OBJECT, "/v1/volumes/", false},
+	[GW_OP_UPDATE_VOLUME_STATUS] = {200, OBJECT, NULL, false},
+	[GW_OP_DELETE_VOLUME] = {204, NO_BODY, NULL, false},
+	[GW_OP_ATTACH_VOLUME] = {200, OBJECT, NULL, false},
+	[GW_OP_DETACH_VOLUME] = {200, OBJECT, NULL, false},
+	[GW_OP_LIST_ATTACHMENTS] = {200, LIST, NULL, true},
+	[GW_OP_REGISTER_VOLUME] = {200, OBJECT, NULL, false},
+	[GW_OP_CREATE_HOST] = {201, OBJECT, "/v1/hosts/", false},
+	[GW_OP_GET_HOST] = {200, OBJECT, NULL, true},
+	[GW_OP_LIST_HOSTS] = {200, LIST, NULL, true},
+	[GW_OP_DELETE_HOST] = {204, NO_BODY, NULL, false},
+	[GW_OP_CREATE_VM] = {201, OBJECT, "/v1/vms/", false},
+	[GW_OP_GET_VM] = {200, OBJECT, NULL, true},
+	[GW_OP_LIST_VMS] = {200, LIST, NULL, true},
+	[GW_OP_DELETE_VM] = {204, NO_BODY, NULL, false},
+	[GW_OP_HEALTH] = {200, NO_BODY, NULL, true},
 	/* A resize changes the volume it names, so it answers that volume
 	 * (200); a clone makes a new one (201, Location). A scan writes what
 	 * it finds (sizes, missing files) and may register volumes, so it is
 	 * no read to send twice either. */
-	[GW_OP_RESIZE_VOLUME] = {200, volume, NULL, false},
-	[GW_OP_CLONE_VOLUME] = {201, volume, "/v1/volumes/", false},
-	[GW_OP_SCAN_HOST] = {200, scan, NULL, false},
-	[GW_OP_LIST_IMAGES] = {200, image_list, NULL, true},
+	[GW_OP_RESIZE_VOLUME] = {200, OBJECT, NULL, false},
+	[GW_OP_CLONE_VOLUME] = {201, OBJECT, "/v1/volumes/", false},
+	[GW_OP_SCAN_HOST] = {200, OBJECT, NULL, false},
+	[GW_OP_LIST_IMAGES] = {200, LIST, NULL, true},
 };
 
 /* Calls volumed. A read whose call never got an answer from volumed (the
@@ -181,7 +122,9 @@ void gw_call(vc_client *c, const gw_request *q, const vc_call_opts *o, gw_reply 
 		gw_reply_status(r, &st);
 		return;
 	}
-	json_t *body = answers[q->op].render ? answers[q->op].render(resp, r) : NULL;
+	json_t *body = answers[q->op].body == LIST     ? list(resp, r)
+		       : answers[q->op].body == OBJECT ? vj_object(resp)
+						       : NULL;
 	gw_reply_json(r, answers[q->op].http, body);
 	if (answers[q->op].location) {
 		const ProtobufCFieldDescriptor *f =
