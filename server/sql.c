@@ -95,8 +95,11 @@ const vd_sql_def vd_sql_defs[VD_SQL_COUNT] = {
 	  " last_seen_at = CASE WHEN u.size >= 0 THEN now() ELSE v.last_seen_at END,"
 	  " missing = u.size < 0"
 	  " FROM unnest($1::uuid[], $2::bigint[]) AS u(id, size) WHERE v.id = u.id", 2),
-	/* Which of these paths ($1, a text[]) are registered. */
-	S(VD_SQL_VOLUME_PATHS_KNOWN, "SELECT path FROM volume WHERE path = ANY($1::text[])", 1),
+	/* Which of these paths ($1, a text[]) no volume names, in their order:
+	 * one probe of the path index each. */
+	S(VD_SQL_VOLUME_PATHS_UNKNOWN,
+	  "SELECT u.p FROM unnest($1::text[]) WITH ORDINALITY AS u(p, n)"
+	  " WHERE NOT EXISTS (SELECT 1 FROM volume WHERE path = u.p) ORDER BY u.n", 1),
 	/* The volumes a scan reports, in one statement ($1, a uuid[]). */
 	S(VD_SQL_VOLUME_GET_MANY,
 	  "SELECT " VOLUME_COLS " FROM volume WHERE id = ANY($1::uuid[]) ORDER BY created_at, id", 1),

@@ -630,16 +630,11 @@ bool vd_store_host_scan(vd_db *db, vd_arena *a, const vd_local *l, const char *i
 	for (size_t i = 0; i < found.n; i += SCAN_PAGE) {
 		size_t k = found.n - i < SCAN_PAGE ? found.n - i : SCAN_PAGE;
 		const char *p[] = {text_array(a, found.items + i, k)};
-		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_PATHS_KNOWN, p, err);
+		PGresult *r = vd_db_run(db, VD_SQL_VOLUME_PATHS_UNKNOWN, p, err);
 		if (!r)
 			return err->reason != VD_OK ? false : vd_db_unexpected(db, err);
-		for (size_t j = 0; j < k; j++) {
-			bool known = false;
-			for (int row = 0; row < PQntuples(r) && !known; row++)
-				known = strcmp(PQgetvalue(r, row, 0), found.items[i + j]) == 0;
-			if (!known)
-				push(a, &unknown, found.items[i + j]);
-		}
+		for (int row = 0; row < PQntuples(r); row++)
+			push(a, &unknown, PQgetvalue(r, row, 0));
 		PQclear(r);
 	}
 	out->unregistered_paths = unknown.items;
