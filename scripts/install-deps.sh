@@ -7,6 +7,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libgrpc-dev protobuf-c-compiler libprotobuf-c-dev protobuf-compiler protobuf-compiler-grpc grpc-proto
+  libprotobuf-dev  # google/protobuf/*.proto, the well-known types proto/ imports
   libpq-dev uuid-dev libmicrohttpd-dev libjansson-dev
   # run: Postgres (server, client, contrib modules btree_gist and pg_trgm)
   postgresql postgresql-contrib
