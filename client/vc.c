@@ -208,6 +208,7 @@ int vc_call_raw(vc_client *c, const char *path, const void *body, size_t len, bo
 	memset(ops, 0, sizeof ops);
 	int n = 0;
 	ops[n].op = GRPC_OP_SEND_INITIAL_METADATA;
+	ops[n].flags = o && o->wait_for_ready ? GRPC_INITIAL_METADATA_WAIT_FOR_READY : 0;
 	ops[n].data.send_initial_metadata.count = nmd;
 	ops[n++].data.send_initial_metadata.metadata = nmd ? md : NULL;
 	if (send_message) {

@@ -32,6 +32,9 @@ typedef struct vc_call_opts {
 	int timeout_ms;            /* 0 = the client's default */
 	const char *request_id;    /* sent as x-request-id */
 	const char *authorization; /* sent as authorization */
+	/* Wait (up to the deadline) for a connection that is not there yet,
+	 * instead of failing with UNAVAILABLE at once (gRPC's wait-for-ready). */
+	bool wait_for_ready;
 } vc_call_opts;
 
 /* How a call ended. reason is the google.rpc.ErrorInfo reason volumed sent

@@ -18,6 +18,7 @@ typedef struct outcome {
 	char reason[64];
 	char id[37];     /* attachment or volume id on success */
 	char holder[37]; /* the vm_id (or volume_id) an error names */
+	char message[160];
 } outcome;
 
 static th_pg *pg;
@@ -37,6 +38,7 @@ static void take(outcome *o, const vc_status *st, const char *id)
 {
 	o->code = st->code;
 	snprintf(o->reason, sizeof o->reason, "%s", st->reason);
+	snprintf(o->message, sizeof o->message, "%.150s", st->code ? st->message : "");
 	copy_id(o->id, id);
 	const char *h = vc_status_meta(st, "vm_id");
 	copy_id(o->holder, h ? h : vc_status_meta(st, "volume_id"));
@@ -49,7 +51,8 @@ static bool is(const outcome *o, int code, const char *reason)
 
 static const char *show(const outcome *o)
 {
-	return th_fmt("%s/%s (id %s, holder %s)", vd_code_name(o->code), o->reason, o->id, o->holder);
+	return th_fmt("%s/%s (id %s, holder %s) %s", vd_code_name(o->code), o->reason, o->id, o->holder,
+	              o->message);
 }
 
 static void attach(vc_client *cl, const char *volume, const char *vm, const char *drive, bool ro, outcome *o)
@@ -909,14 +912,30 @@ static void mixed_storm_keeps_every_invariant(void)
 	}
 }
 
+/* Each racer's connection of its own is made before the races, which are
+ * about attaches: a first call also waits for its connection's handshake,
+ * and under load that wait belongs to no race. */
+static void connected(vc_client *cl)
+{
+	Grpc__Health__V1__HealthCheckRequest q = GRPC__HEALTH__V1__HEALTH_CHECK_REQUEST__INIT;
+	ProtobufCMessage *r = NULL;
+	vc_status st;
+	vc_call(cl, VD_M_HEALTH_CHECK, &q.base, &r, &(vc_call_opts){.timeout_ms = 30000, .wait_for_ready = true},
+	        &st);
+	CHECK_OK(st);
+	vc_free(r);
+}
+
 int main(void)
 {
 	pg = th_pg_start();
 	th_proc *vd = th_volumed_start(pg, NULL);
 	main_client = vc_client_new(vd->addr, &(vc_options){.timeout_ms = TIMEOUT_MS});
 	vc_options own = {.timeout_ms = TIMEOUT_MS, .own_connection = true};
-	for (int t = 0; t < NTHREADS; t++)
+	for (int t = 0; t < NTHREADS; t++) {
 		clients[t] = vc_client_new(vd->addr, &own);
+		connected(clients[t]);
+	}
 	db = th_pg_connect(pg);
 	CHECK(pthread_barrier_init(&barrier, NULL, NTHREADS) == 0);
 
