@@ -918,12 +918,9 @@ static void mixed_storm_keeps_every_invariant(void)
 static void connected(vc_client *cl)
 {
 	Grpc__Health__V1__HealthCheckRequest q = GRPC__HEALTH__V1__HEALTH_CHECK_REQUEST__INIT;
-	ProtobufCMessage *r = NULL;
 	vc_status st;
-	vc_call(cl, VD_M_HEALTH_CHECK, &q.base, &r, &(vc_call_opts){.timeout_ms = 30000, .wait_for_ready = true},
-	        &st);
+	vc_health_check(cl, &q, NULL, &(vc_call_opts){.timeout_ms = 30000, .wait_for_ready = true}, &st);
 	CHECK_OK(st);
-	vc_free(r);
 }
 
 int main(void)
